@@ -71,6 +71,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "DUPLICATE-ROW": ("重复的记录", "duplicate row"),
     "RANGE": ("数值超出合理范围", "value is outside the plausible range"),
     "SCHEMA": ("数据不符合格式要求", "value does not meet the table's rules"),
+    "CARD-LUHN": (
+        "银行卡号校验位不符，请核对（部分存折或账户不使用此校验，核对无误可忽略）",
+        "bank card number fails the Luhn check; please verify it (some accounts are not Luhn-checked)",
+    ),
 }
 
 
