@@ -47,12 +47,16 @@ def due_date(month: str, payday: int = 15) -> tuple[dt.date, bool]:
 
 def due_dates(frame: pd.DataFrame, *, month: str = "month", payday: str = "payday",
               default_payday: int = 15) -> pd.Series:
-    """Vectorised over distinct (month, payday) pairs: a handful per city, not one per row."""
-    paydays = frame[payday].fillna(default_payday).astype("int64") if payday in frame else (
-        pd.Series(default_payday, index=frame.index, dtype="int64"))
-    keys = pd.DataFrame({"m": frame[month].astype("str"), "p": paydays})
-    uniq = keys.drop_duplicates()
-    lookup = {(m, p): due_date(m, int(p))[0] for m, p in zip(uniq["m"], uniq["p"], strict=True)}
-    values = [lookup[(m, p)] for m, p in zip(keys["m"], keys["p"], strict=True)]
-    return pd.Series(pd.to_datetime(values), index=frame.index, dtype="datetime64[s]") if values else (
-        pd.Series(dtype="datetime64[s]", index=frame.index))
+    """Due dates for every row, computed once per distinct (month, payday) pair and merged back.
+
+    A city has a few dozen such pairs however many rows ask, so the calendar is consulted rarely.
+    """
+    paydays = (frame[payday].astype("Int64").fillna(default_payday).astype("int64") if payday in frame
+               else pd.Series(default_payday, index=frame.index, dtype="int64"))
+    keys = pd.DataFrame({"m": frame[month].astype("str").to_numpy(), "p": paydays.to_numpy()})
+    uniq = keys.drop_duplicates().reset_index(drop=True)
+    uniq["due"] = pd.to_datetime(
+        [due_date(m, int(p))[0] for m, p in zip(uniq["m"], uniq["p"], strict=True)]
+    ).astype("datetime64[s]") if len(uniq) else pd.Series(dtype="datetime64[s]")
+    merged = keys.merge(uniq, on=["m", "p"], how="left")
+    return pd.Series(merged["due"].to_numpy(), index=frame.index, dtype="datetime64[s]")

@@ -59,8 +59,8 @@ def make_findings(
                         else pd.Series(pd.NA, index=frame.index, dtype="str")),
         "amount": (amount.round().astype("Int64") if amount is not None
                    else pd.Series(pd.NA, index=frame.index, dtype="Int64")),
-        "message_zh": message_zh if isinstance(message_zh, pd.Series) else message_zh,
-        "message_en": message_en if isinstance(message_en, pd.Series) else message_en,
+        "message_zh": message_zh,
+        "message_en": message_en,
         "evidence": evidence if evidence is not None else pd.Series([()] * n, index=frame.index,
                                                                      dtype="object"),
     })
