@@ -59,7 +59,7 @@ def main() -> None:
         for style in ("xlsx", "csv"):
             out = Path(tmp) / style
             key = make(out, seed=2025, workers=args.workers, months=["2025-03"], violations=[], style=style)
-            as_of = dt.date.fromisoformat(key["as_of"])
+            as_of = dt.date.fromisoformat(key.as_of)
             folder = next(p for p in sorted(out.iterdir()) if p.is_dir())
             median, stages, rows = time_check(folder, as_of, args.repeat)
             cli = time_cli(folder, as_of, args.repeat)

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.bank_feed import is_bank_feed
+from ingest.containers import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
+from ingest.errors import IngestError
 from ingest.problems import RowProblem
-from ingest.reader import InputStats, read_paths
+from ingest.reader import InputStats, ReadResult, read_path
 from ingest.resolve import default_project_for, resolve
 from validators.config import RuleConfig
 from validators.reconcile import reconcile
@@ -30,6 +33,7 @@ class CheckReport:
     problems: list[RowProblem]
     findings: pd.DataFrame
     project_months: pd.DataFrame
+    skipped_files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -41,12 +45,98 @@ class CheckReport:
         return [p for p in self.problems if p.level == "warning"]
 
 
-def folder_name(paths: Sequence[Path]) -> str | None:
-    """The folder that names the project when nothing else does (spec: "or the folder's name")."""
-    if not paths:
-        return None
-    first = Path(paths[0]).resolve()
-    return first.name if first.is_dir() else first.parent.name
+def _hidden(relative: Path) -> bool:
+    """Hidden files and the `~$` lock files Office leaves beside an open workbook are not data."""
+    return any(part.startswith(".") for part in relative.parts) or relative.name.startswith("~$")
+
+
+def _readable_in_folder(path: Path) -> bool:
+    """Inside a folder, read tables and bank feeds; leave notes, PDFs and answer keys alone.
+
+    A file named on the command line is always read (and refused clearly if it cannot be); a folder is
+    what people keep everything in, so its other files are listed as skipped instead of stopping the run.
+    """
+    if path.suffix.lower() in WORKBOOK_EXTENSIONS | TEXT_EXTENSIONS:
+        return True
+    with path.open("rb") as fh:
+        return is_bank_feed(fh.read(4096))
+
+
+def expand(paths: Sequence[Path]) -> tuple[list[tuple[Path, str, Path]], list[str]]:
+    """(file, display name, folder) for every file given or found below a folder given, and the
+    display names of the folder files that are not data.
+
+    The display name is relative to the folder given, as a labor manager recognises it; the folder is
+    the file's own directory, which decides the default project of its rows.
+    """
+    out: list[tuple[Path, str, Path]] = []
+    skipped: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if not f.is_file() or _hidden(rel):
+                    continue
+                if _readable_in_folder(f):
+                    out.append((f, rel.as_posix(), f.parent.resolve()))
+                else:
+                    skipped.append(rel.as_posix())
+        else:
+            out.append((p, p.name, p.resolve().parent))
+    return out, skipped
+
+
+def _project_codes(result: ReadResult) -> set[str]:
+    codes: set[str] = set()
+    for frame in result.tables.values():
+        if "project_code" in frame and len(frame):
+            codes.update(str(c) for c in frame["project_code"].dropna().unique())
+    return codes
+
+
+def folder_defaults(units: dict[Path, ReadResult], *, cli_project: str | None) -> dict[Path, str | None]:
+    """The default project of each folder's rows (cli.md: --project, else the project file's code, else
+    the folder's name).
+
+    A folder without a project file of its own takes the nearest enclosing folder's project file, so a
+    project folder may keep its months in subfolders.
+    """
+    own: dict[Path, str | None] = {}
+    for folder, result in units.items():
+        own[folder] = default_project_for(result.tables, cli_project=cli_project, folder_name=None)
+    out: dict[Path, str | None] = {}
+    for folder in units:
+        code = own.get(folder)
+        for parent in folder.parents:
+            if code is not None:
+                break
+            code = own.get(parent)
+        out[folder] = code if code is not None else folder.name
+    return out
+
+
+def _fill_defaults(result: ReadResult, default: str | None, wage_accounts: set[str]) -> ReadResult:
+    """Give a folder's unlabelled rows its default project before the folders are combined.
+
+    Disbursements paid from a known wage account are left for :func:`ingest.resolve.resolve` to route
+    by that account, which outranks the folder.
+    """
+    if default is None:
+        return result
+    tables = {}
+    for kind, frame in result.tables.items():
+        if "project_code" not in frame or not frame["project_code"].isna().any():
+            tables[kind] = frame
+            continue
+        fill = frame["project_code"].isna()
+        if kind == "disbursement" and wage_accounts:
+            payer = frame["payer_account"].astype("str").str.replace(r"\D", "", regex=True)
+            fill &= ~payer.isin(wage_accounts)
+        frame = frame.copy()
+        frame.loc[fill, "project_code"] = default
+        tables[kind] = frame
+    return replace(result, tables=tables)
 
 
 def account_rows(inputs: list[InputStats], problems: list[RowProblem]) -> list[InputStats]:
@@ -85,13 +175,28 @@ def run_check(
     t0 = time.perf_counter()
 
     step("read")
-    read = read_paths(list(paths), month=months[0] if months and len(months) == 1 else None)
+    month = months[0] if months and len(months) == 1 else None
+    parts: dict[Path, list[ReadResult]] = {}
+    files, skipped = expand(paths)
+    if not files:
+        raise IngestError("没有可读取的数据文件", "no data file to read")
+    for file, name, folder in files:
+        parts.setdefault(folder, []).append(read_path(file, display_name=name, month=month))
+    units = {folder: ReadResult.combine(results) for folder, results in parts.items()}
     timings["read"] = time.perf_counter() - t0
 
     step("resolve")
     t = time.perf_counter()
-    default = default_project_for(read.tables, cli_project=project, folder_name=folder_name(paths))
-    tables, resolve_problems = resolve(read.tables, default_project=default)
+    defaults = folder_defaults(units, cli_project=project)
+    accounts = {
+        digits for r in units.values()
+        for digits in r.tables["project"]["wage_account"].dropna().astype("str").str.replace(
+            r"\D", "", regex=True)
+    }
+    read = ReadResult.combine(_fill_defaults(r, defaults[f], accounts) for f, r in units.items())
+    codes = _project_codes(read)
+    overall = project or (next(iter(codes)) if len(codes) == 1 else None)
+    tables, resolve_problems = resolve(read.tables, default_project=overall)
     timings["resolve"] = time.perf_counter() - t
 
     step("validate")
@@ -113,5 +218,6 @@ def run_check(
         problems=problems,
         findings=result.findings,
         project_months=result.project_months,
+        skipped_files=skipped,
         timings=timings,
     )

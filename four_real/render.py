@@ -88,6 +88,9 @@ def render(report: CheckReport, console: Console, lang: Lang) -> None:
             rows.add_row(p.file, p.sheet or "", str(p.row or ""), p.column or "", p.value or "",
                          p.reason_zh if lang == "zh" else p.reason_en)
         console.print(rows)
+    if report.skipped_files:
+        console.print(t("未读取（不是表格或银行代发文件）：", "not read (neither a table nor a bank feed): ")
+                      + ", ".join(report.skipped_files))
     if report.warnings:
         console.print(t(f"另有 {len(report.warnings)} 条提示，见 --format json 的 row_warnings",
                         f"{len(report.warnings)} row warnings; see row_warnings in --format json"))

@@ -66,6 +66,7 @@ def to_document(report: CheckReport) -> dict[str, Any]:
         "inputs": [s.as_dict() for s in report.inputs],
         "rejected_rows": [p.as_dict() for p in report.rejected],
         "row_warnings": [p.as_dict() for p in report.warnings],
+        "skipped_files": report.skipped_files,
         "project_months": project_month_dicts(report.project_months),
         "findings": finding_dicts(report.findings),
     }

@@ -178,7 +178,7 @@ def fixtures_make(
             if unknown:
                 raise UsageProblem(f"未知的规则：{', '.join(unknown)} / unknown rules: {', '.join(unknown)}")
         key = make(out, seed=seed, workers=workers, months=months, violations=chosen, style=style)
-        n = len(key["findings"]) if isinstance(key, dict) else len(key.findings)
+        n = len(key.findings)
         err.print(pick(terminal_language(), f"已写入 {out}（答案含 {n} 项问题）",
                        f"wrote {out} (answer key: {n} findings)"))
 
