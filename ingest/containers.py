@@ -79,9 +79,14 @@ def _frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """Pad ragged rows, blank out empty strings and drop trailing blank rows and columns."""
     width = max((len(r) for r in rows), default=0)
     padded = [[*r, *[None] * (width - len(r))] if len(r) < width else r for r in rows]
-    frame = pd.DataFrame(padded, dtype=object, columns=range(width))
+    return _tidy(pd.DataFrame(padded, dtype=object, columns=range(width)))
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Blank out empty strings and drop trailing blank rows and columns."""
     if frame.empty:
         return frame
+    frame = frame.astype(object)
     for col in frame.columns:
         s = frame[col]
         blank = s.isna()
@@ -158,12 +163,27 @@ def _text_sheet(data: bytes, file: str) -> list[RawSheet]:
         raise _unreadable(file, "不是文本文件或电子表格", "it is neither a text file nor a spreadsheet")
     text = decode_text(data, file)
     sep = _sniff_separator(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as e:
-        raise _unreadable(file, "文本格式有误", "the text is malformed") from e
-    sheet = RawSheet(None, _frame(rows))
+    sheet = RawSheet(None, _text_frame(text, sep, file))
     return [] if sheet.empty else [sheet]
+
+
+def _text_frame(text: str, sep: str, file: str) -> pd.DataFrame:
+    """Parse delimited text with pandas' C parser into the same grid :func:`_frame` builds.
+
+    Every cell stays text and blank lines are kept, so row numbers are the lines the user sees (a quoted
+    cell spanning lines counts as one row, as in a spreadsheet). The width is an upper bound from the
+    separator count; unused trailing columns are dropped by :func:`_frame`'s rules below.
+    """
+    width = max((line.count(sep) for line in text.splitlines()), default=0) + 1
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=range(width), dtype=object,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+                            quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, ValueError) as e:
+        raise _unreadable(file, "文本格式有误", "the text is malformed") from e
+    if text.endswith(("\n", "\r")) and len(frame) and frame.iloc[-1].eq("").all():
+        frame = frame.iloc[:-1]
+    return _tidy(frame)
 
 
 def open_sheets(data: bytes, *, file: str) -> list[RawSheet]:
