@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from validators.findings import empty_findings, make_findings, yuan
-from validators.rules.context import Context, div_half_up, month_en, month_zh
-from validators.rules.real_name import (
+from validators.rules.common import (
     PW,
     SRC,
     WM,
@@ -30,6 +29,7 @@ from validators.rules.real_name import (
     worked_months,
     worked_rows,
 )
+from validators.rules.context import Context, div_half_up, month_en, month_zh
 
 PM = ["project_code", "month"]
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from validators.findings import empty_findings, make_findings
+from validators.rules.common import isin
 from validators.rules.context import Context, iso, month_en, month_zh
-from validators.rules.real_name import isin
 
 DAY = pd.Timedelta(days=1)
 
