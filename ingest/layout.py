@@ -25,7 +25,10 @@ __all__ = ["HEADER_SCAN_ROWS", "Layout", "find_layout", "header_guess"]
 HEADER_SCAN_ROWS = 15
 _LEAD_COLUMNS = 4  # a totals or signature label sits in one of the first few cells of its row
 _TOTALS = re.compile(r"合计|总计|小计")
-_NOTES = re.compile(r"^(?:制表|审核|签字|签名|备注[:：]|说明|复核|负责人|经办|填表|注[:：])")
+_NOTES = re.compile(
+    r"^(?:制表|审核|签字|签名|备注[:：]|说明|复核|负责人|经办|填表|填报|注[:：]|考勤员|记录人|统计人|劳资员|"
+    r"劳资专管员|项目经理[:：]|班组长[:：]|日期[:：])"
+)
 # a sub-heading that only says "total" names its group's total (`应发工资` over `基本工资 加班费 合计`)
 _GENERIC_TOTAL = frozenset({"合计", "小计", "总计", "合计金额"})
 
@@ -125,7 +128,7 @@ def _repeats_header(s: pd.Series, header: str) -> np.ndarray:
 
 # Every totals or signature label contains one of these; NFKC and removing spaces never change them, so
 # they find the few candidate cells in one native pass before the exact (slower) fold is applied.
-_MARK_CHARS = re.compile(r"[计制审签备说复负经填注]")
+_MARK_CHARS = re.compile(r"[计制审签备说复负经填注考记统劳项班日]")
 
 
 def _marked(block: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -65,9 +65,21 @@ def test_totals_rows_are_skipped_whatever_the_label(files, label):
     "签字：",
     "备注：以上工资已核对",
     "说明：本表一式两份",
+    "填报人：李四",  # who filled in the sheet
+    "考勤员：王五",  # the timekeeper's signature under an attendance sheet
+    "劳资专管员：赵六",
+    "日期：2025年4月5日",
 ])
 def test_signature_and_notes_rows_are_skipped(files, label):
     rows = [["姓名", "身份证号", "应发工资", "实发工资"], ["张伟", "x", 1, 1], [label]]
+    layout = find_layout(cells_of(files.text("t.csv", rows)))
+    assert layout is not None and list(layout.data) == [1]
+
+
+@pytest.mark.parametrize("name", ["记小龙", "日阳", "项伟", "班超", "计划"])
+def test_workers_whose_names_start_like_a_label_are_kept(files, name):
+    # surnames such as 记, 项 and 班 exist; only the labels with their colon or full word are footers
+    rows = [["姓名", "身份证号", "应发工资", "实发工资"], [name, "x", 1, 1]]
     layout = find_layout(cells_of(files.text("t.csv", rows)))
     assert layout is not None and list(layout.data) == [1]
 

@@ -82,3 +82,13 @@ def test_only_judged_months_are_reported() -> None:
                        months=["2025-03"])
     assert set(result.findings["month"]) == {"2025-03"}
     assert result.project_months["month"].tolist() == ["2025-03"]
+
+
+def test_month_with_attendance_and_no_payroll_at_all_is_judged_not_crashed() -> None:
+    # A project whose payroll sheet is missing entirely: the underpayment rules have nothing to judge,
+    # and PAY-SHEET-MISSING must still be raised.
+    month = clean_month()
+    frames = {k: v for k, v in month.frames.items() if k != "payroll"}
+    found = run_rules(frames, as_of=month.as_of)
+    assert "PAY-SHEET-MISSING" in set(found["rule"])
+    assert not {"PAY-BELOW-AGREED", "PAY-BELOW-MINIMUM"} & set(found["rule"])

@@ -183,8 +183,10 @@ def _worker_month_pay(ctx: Context) -> pd.DataFrame:
     """Payroll per worker-month (lines summed) with the d the underpayment rules use (docs/design.md):
     attendance days when the project has attendance for M, else the sheet's own days_worked."""
     lines = _lines(ctx).dropna(subset=["id_number", "gross"])
-    if lines.empty:
-        return lines.assign(d=pd.Series(dtype="Float64"))
+    if lines.empty:  # the aggregated shape, so callers can merge without special cases
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in [
+            *((k, "str") for k in WM), ("gross", "Int64"), ("days_worked", "Float64"),
+            ("n_days", "int64"), ("worker_name", "str"), ("d", "Float64")]})
     pay = lines.groupby(WM, as_index=False, sort=True).agg(
         gross=("gross", "sum"), days_worked=("days_worked", "sum"), n_days=("days_worked", "count"),
         worker_name=("worker_name", "first"))
