@@ -142,7 +142,10 @@ def check(
                 with output.open("w", encoding="utf-8") as fh:
                     render(report, Console(file=fh, width=160, force_terminal=False), lang)
             else:
-                render(report, Console(), lang)
+                console = Console()
+                if not console.is_terminal:  # piped into a file or a pager: no terminal width to honour
+                    console = Console(width=160)
+                render(report, console, lang)
 
         if fail_on is not None:
             threshold = SEVERITIES.index(fail_on)
