@@ -1,0 +1,19 @@
+"""All tables, imported together so `SQLModel.metadata` (and Alembic's autogenerate) sees every one."""
+
+from four_real.store.models.entities import Enterprise, Project, Worker
+from four_real.store.models.results import Finding, ProjectMonth, ReconciliationRun
+from four_real.store.models.rows import (
+    ROW_TABLES,
+    AccountTxn,
+    AttendanceRow,
+    DisbursementRow,
+    PayrollLine,
+    RosterEntry,
+)
+from four_real.store.models.uploads import BankFeed, DataVersion, RejectedRow, Upload, UploadInput, utcnow
+
+__all__ = [
+    "ROW_TABLES", "AccountTxn", "AttendanceRow", "BankFeed", "DataVersion", "DisbursementRow", "Enterprise",
+    "Finding", "PayrollLine", "Project", "ProjectMonth", "ReconciliationRun", "RejectedRow", "RosterEntry",
+    "Upload", "UploadInput", "Worker", "utcnow",
+]
