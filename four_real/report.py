@@ -37,6 +37,8 @@ def project_month_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
         row["risk_score"] = int(rec["risk_score"])
         row["anxin_index"] = float(rec["anxin_index"])
         row["level"] = rec["level"]
+        if "holiday_calendar" in rec:
+            row["holiday_calendar"] = rec["holiday_calendar"]
         for key in ("critical", "high", "medium", "low"):
             if key in rec:
                 row.setdefault("findings_by_severity", {})[key] = int(rec[key])

@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 
 from validators.catalogue import SEVERITY_ORDER
+from validators.due import due_date
 from validators.rules.context import PM, Context, div_half_up, iso
 
 FIGURE_COLUMNS: list[str] = [
     "project", "month", "due_date", "status", "workers", "payable", "paid", "unpaid", "unpaid_own",
-    "underpaid", "anxin_index", "level", "risk_score", "critical", "high", "medium", "low",
+    "underpaid", "anxin_index", "level", "risk_score", "critical", "high", "medium", "low", "holiday_calendar",
 ]
 UNDERPAY_RULES = ("PAY-BELOW-AGREED", "PAY-BELOW-MINIMUM")
 # The severity load of the risk score: points per distinct rule of each severity, full at LOAD_FULL.
@@ -82,9 +83,27 @@ def compute_figures(ctx: Context, findings: pd.DataFrame) -> pd.DataFrame:
                                        columns=lambda c: c[len("rules_"):]),
                                    arrears_weight=cfg.risk_arrears_weight,
                                    severity_weight=cfg.risk_severity_weight)
+    out["holiday_calendar"] = _holiday_calendar(ctx, out)
     out["due_date"] = iso(out["due_date"])
     out = out.rename(columns={"project_code": "project"}).sort_values(["project", "month"], ignore_index=True)
     return out[FIGURE_COLUMNS]
+
+
+def _holiday_calendar(ctx: Context, out: pd.DataFrame) -> pd.Series:
+    """"official" when China's published holiday calendar covered the due date, else "weekends_only".
+
+    The calendar package only knows the years the State Council has announced; a due date beyond them
+    moves back over weekends only, and the output says so rather than pretending to be exact.
+    """
+    paydays = out[PM].merge(ctx.projects[["project_code", "payday"]], on="project_code", how="left")
+    keys = pd.DataFrame({"m": paydays["month"].to_numpy(),
+                         "p": paydays["payday"].fillna(ctx.config.default_payday).astype("int64").to_numpy()})
+    uniq = keys.drop_duplicates()
+    known = {(m, p): due_date(m, int(p))[1] for m, p in zip(uniq["m"], uniq["p"], strict=True)}
+    labels = keys.merge(pd.DataFrame({"m": [k[0] for k in known], "p": [k[1] for k in known],
+                                      "known": list(known.values())}), on=["m", "p"], how="left")["known"]
+    return pd.Series(np.where(labels.fillna(True).to_numpy(dtype=bool), "official", "weekends_only"),
+                     index=out.index, dtype="str")
 
 
 def risk_score(unpaid: np.ndarray, payable: np.ndarray, distinct_rules: pd.DataFrame, *,

@@ -136,3 +136,15 @@ def test_risk_score_rises_with_unpaid_share_and_severity(
     score = risk_score(np.array([unpaid]), np.array([payable]), rules, arrears_weight=60.0,
                        severity_weight=40.0)
     assert score.tolist() == [expected]
+
+
+def test_due_date_beyond_the_published_holiday_calendar_is_flagged() -> None:
+    # wage month 2026-12 falls due in January 2027, a year chinese-calendar 1.11 does not cover
+    from validators.reconcile import reconcile
+
+    late = clean_month(month="2026-12")
+    early = clean_month(month="2025-03")
+    assert reconcile(late.dataset(), as_of=late.as_of).project_months["holiday_calendar"].tolist() == [
+        "weekends_only"]
+    assert reconcile(early.dataset(), as_of=early.as_of).project_months["holiday_calendar"].tolist() == [
+        "official"]
