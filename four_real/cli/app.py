@@ -186,6 +186,17 @@ def fixtures_make(
                        f"wrote {out} (answer key: {n} findings)"))
 
 
+def _register_commands() -> None:
+    """The store and service commands live in their own modules, each adding itself to the app."""
+    from four_real.cli import demo_cmd, reconcile_cmd, store_cmds
+
+    for module in (store_cmds, reconcile_cmd, demo_cmd):
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     app()
 

@@ -68,8 +68,15 @@ def _tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names()) - {"alembic_version"}
 
 
-def test_there_is_one_head_and_it_is_the_initial_store() -> None:
-    assert head_revision() == "0001"
+def test_there_is_one_head_and_the_revisions_form_one_line() -> None:
+    from alembic.script import ScriptDirectory
+
+    from four_real.store.schema import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    chain = [rev.revision for rev in script.walk_revisions()]  # newest first
+    assert chain == ["0002", "0001"]
+    assert head_revision() == chain[0]
 
 
 def test_upgrade_head_builds_every_table_on_an_empty_database(empty_engine: Engine) -> None:

@@ -71,5 +71,6 @@ class ProjectMonth(SQLModel, table=True):
     high: int = 0
     medium: int = 0
     low: int = 0
+    holiday_calendar: str = Field(default="official", max_length=16)  # official | weekends_only
     run_id: int = Field(foreign_key="reconciliation_run.id")
     as_of: dt.date

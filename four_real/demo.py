@@ -1,0 +1,238 @@
+"""`four-real demo`: a small city made, ingested, reconciled and summarised (registered by
+``four_real/cli/demo_cmd.py``).
+
+The city is ``fixtures.city``: about forty projects of Dongyang over three months with planted problems,
+so what the summary shows can be checked against ``demo-files/city_key.json``. Projects are made in
+worker processes and each is ingested as soon as it is written, so making and ingesting overlap on a
+two-core machine. The demo database is a fresh SQLite file beside the files, never the user's store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, bindparam, select, update
+
+from four_real.i18n import Lang, pick, terminal_language
+from four_real.summary import LEVELS, CitySummary
+
+if TYPE_CHECKING:
+    from fixtures.city import CityKey
+
+FILES, DATABASE, KEY = "demo-files", "demo.db", "city_key.json"
+SECTOR_ZH = {"housing": "住建", "transport": "交通运输", "water": "水利", "unknown": "未知"}
+LEVEL_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
+LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
+SEVERITY_ZH = {"critical": "严重", "high": "高", "medium": "中", "low": "低"}
+
+
+def demo(
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder for the demo's files and "
+                                                  "database (default: FOUR_REAL_DATA or ./data)")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed makes the same city")] = 2025,
+    projects: Annotated[int, typer.Option(help="Projects in the city")] = 40,
+) -> None:
+    """Make a small city with planted problems, ingest and reconcile it, and print the city summary."""
+    from four_real.cli.app import UsageProblem, err, user_errors
+
+    with user_errors():
+        if not 1 <= projects <= 500:
+            raise UsageProblem("--projects 应在 1 到 500 之间 / --projects must be between 1 and 500")
+        from four_real.settings import get_settings
+
+        root = data_dir or get_settings().data_dir
+        files, db = root / FILES, root / DATABASE
+        _clear_previous(files)
+        summary, key, failed = _run(files, db, seed=seed, projects=projects, console=err)
+        console = Console() if Console().is_terminal else Console(width=160)
+        lang = terminal_language()
+        render_city(summary, console, lang, as_of=key.as_of)
+        if failed:
+            err.print(pick(lang, f"[yellow]有 {len(failed)} 个文件未能入库：[/]", f"[yellow]{len(failed)} files "
+                           "could not be stored:[/] ") + ", ".join(failed))
+        _next_steps(console, lang, files=files, db=db, as_of=key.as_of, riskiest=summary.riskiest)
+
+
+def _clear_previous(files: Path) -> None:
+    """An empty or missing folder is used; a previous demo (its key and nothing but its project folders)
+    is replaced; anything else is refused, since it may be someone's real files."""
+    from fixtures.city import CityKey
+    from four_real.cli.app import UsageProblem
+
+    if not files.exists() or not any(files.iterdir()):
+        return
+    try:
+        key = CityKey.read(files / KEY)
+        ours = {KEY, *(p["folder"] for p in key.projects)}
+    except (OSError, ValueError, KeyError, TypeError):
+        ours = set()
+    if not ours or any(entry.name not in ours for entry in files.iterdir()):
+        raise UsageProblem(f"{files} 不是空文件夹，也不是以前的演示数据，未覆盖 / {files} is neither empty nor "
+                           "a previous demo; not overwriting it")
+    shutil.rmtree(files)
+
+
+def _run(files: Path, db: Path, *, seed: int, projects: int,
+         console: Console) -> tuple[CitySummary, CityKey, list[str]]:
+    """Make, ingest, reconcile, summarise; returns the summary, the city key and the files not stored."""
+    from fixtures.city import make_city
+    from four_real.store.db import make_engine
+    from four_real.store.ingest import ingest_paths
+    from four_real.store.reconcile import reconcile_store
+    from four_real.store.schema import ensure_schema
+    from four_real.summary import city_summary
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{db.as_posix()}")
+    lang = terminal_language()
+    failed: list[str] = []
+    try:
+        ensure_schema(engine)
+        with _bar(console, total=2 * projects + 2) as step:
+            def ingest_one(code: str) -> None:
+                step(pick(lang, f"已生成 {code}", f"made {code}"))
+                receipts = ingest_paths(engine, [files / code], project=code, uploader="demo")
+                failed.extend(f"{code}/{r.file}" for r in receipts if not r.ok)
+                step(pick(lang, f"已入库 {code}", f"ingested {code}"))
+
+            key = make_city(files, seed=seed, projects=projects, jobs=min(2, os.cpu_count() or 1),
+                            progress=ingest_one)
+            replay_arrivals(engine)
+            reconcile_store(engine, as_of=dt.date.fromisoformat(key.as_of), months=key.months,
+                            progress=lambda stage: step(pick(lang, f"核查：{stage}", f"reconcile: {stage}"),
+                                                        advance=False))
+            step(pick(lang, "已核查", "reconciled"))
+            summary = city_summary(engine, months=key.months)
+            step(pick(lang, "已汇总", "summarised"))
+    finally:
+        engine.dispose()
+    return summary, key, failed
+
+
+@contextmanager
+def _bar(console: Console, *, total: int) -> Iterator[Callable[..., None]]:
+    """A bar over the demo's steps on a terminal; nothing when output is redirected."""
+    if not console.is_terminal:
+        yield lambda _label, advance=True: None
+        return
+    with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("demo", total=total)
+
+        def step(label: str, advance: bool = True) -> None:
+            progress.update(task, description=label, advance=1 if advance else 0)
+
+        yield step
+
+
+def replay_arrivals(engine: Engine) -> None:
+    """Date every slice's arrival as a punctual labor manager's upload would have been.
+
+    The demo's files all arrive today for a quarter long past, so DATA-LATE would flag every month of
+    every project and hide the planted problems. A real city's files arrive day by day: attendance the
+    evening after the day (18:00 in China), each payroll on the 5th of the following month, before any
+    due date; other slices keep their time (DATA-LATE does not read them).
+    """
+    from four_real.store.models import DataVersion
+
+    v = DataVersion.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        rows = pd.read_sql(select(v.c.id, v.c.kind, v.c.slice_key, v.c.month)
+                           .where(v.c.kind.in_(["attendance", "payroll"])), conn)
+        day = pd.to_datetime(rows["slice_key"].str.extract(r"^attendance:(\d{4}-\d{2}-\d{2})$")[0],
+                             format="%Y-%m-%d")
+        month = pd.to_datetime(rows["month"], format="%Y-%m", errors="coerce")
+        when = day.where(rows["kind"].eq("attendance"), month + pd.DateOffset(months=1, days=4))
+        when = when + pd.Timedelta(hours=10)  # 10:00 UTC = 18:00 in China
+        params = [{"vid": int(i), "at": t.to_pydatetime().replace(tzinfo=dt.UTC)}
+                  for i, t in zip(rows["id"], when, strict=True) if pd.notna(t)]
+        if params:
+            conn.execute(update(v).where(v.c.id == bindparam("vid")).values(received_at=bindparam("at")), params)
+
+
+def _money(fen: object) -> str:
+    """Yuan with thousands separators, for reading (JSON output keeps the exact contract format)."""
+    v = int(fen)  # type: ignore[call-overload]
+    return f"{'-' if v < 0 else ''}{abs(v) // 100:,}.{abs(v) % 100:02d}"
+
+
+def _level(level: str, lang: Lang) -> str:
+    return f"[{LEVEL_STYLE.get(level, '')}]{LEVEL_ZH.get(level, level) if lang == 'zh' else level}[/]"
+
+
+def _group_table(frame: pd.DataFrame, title: str, label: str, lang: Lang, sector: bool) -> Table:
+    t = lambda zh, en: pick(lang, zh, en)  # noqa: E731
+    table = Table(title=title)
+    table.add_column(label)
+    for zh, en in [("项目", "projects"), ("人数", "workers"), ("应发", "payable"), ("欠发", "unpaid"),
+                   ("少发", "underpaid"), ("安薪指数", "index"), ("红", "red"), ("黄", "yellow"),
+                   ("绿", "green"), ("问题", "findings")]:
+        table.add_column(t(zh, en), justify="right")
+    for name, r in frame.to_dict("index").items():  # to_dict keeps each column's type: counts stay ints
+        shown = SECTOR_ZH.get(str(name), str(name)) if sector and lang == "zh" else str(name)
+        table.add_row(shown, str(r["projects"]), str(r["workers"]), _money(r["payable"]), _money(r["unpaid"]),
+                      _money(r["underpaid"]), f"{r['anxin_index']:.1f}",
+                      *[f"[{LEVEL_STYLE[lv]}]{r[lv]}[/]" if r[lv] else "0" for lv in LEVELS], str(r["findings"]))
+    return table
+
+
+def render_city(s: CitySummary, console: Console, lang: Lang, *, as_of: str) -> None:
+    """The summary as tables: the city line, sectors, townships, the riskiest projects, open findings."""
+    t = lambda zh, en: pick(lang, zh, en)  # noqa: E731
+    span = f"{s.months[0]}–{s.months[-1]}" if s.months else "–"
+    console.print(t(f"[bold]全市汇总[/]（东阳市演示数据，{span}，截至 {as_of}）",
+                    f"[bold]City summary[/] (Dongyang demo city, {span}, as of {as_of})"))
+    target = "[green]" if s.anxin_index >= 95 else "[red]"
+    console.print(t(f"项目 {s.projects} 个，工人 {s.workers} 人；应发 {_money(s.payable)} 元，欠发 "
+                    f"{_money(s.unpaid)} 元，少发 {_money(s.underpaid)} 元；安薪指数 {target}{s.anxin_index:.1f}[/]"
+                    "（目标 ≥ 95）",
+                    f"{s.projects} projects, {s.workers} workers; payable {_money(s.payable)} yuan, unpaid "
+                    f"{_money(s.unpaid)}, underpaid {_money(s.underpaid)}; 安薪指数 {target}{s.anxin_index:.1f}[/]"
+                    " (target ≥ 95)"))
+    console.print(_group_table(s.by_sector, t("按行业", "By sector"), t("行业", "sector"), lang, True))
+    console.print(_group_table(s.by_township, t("按镇街", "By township"), t("镇街", "township"), lang, False))
+
+    risky = Table(title=t("风险最高的项目", "Riskiest projects"))
+    for zh, en in [("项目", "project"), ("名称", "name"), ("行业", "sector"), ("镇街", "township"),
+                   ("欠发", "unpaid"), ("少发", "underpaid"), ("安薪指数", "index"), ("等级", "level"),
+                   ("风险", "risk"), ("问题", "findings")]:
+        risky.add_column(t(zh, en), justify="right" if en in {"unpaid", "underpaid", "index", "risk",
+                                                              "findings"} else "left", overflow="fold")
+    for r in s.riskiest.to_dict("records"):
+        sector = str(r["sector"])
+        risky.add_row(str(r["project_code"]), str(r["name"] or ""), SECTOR_ZH.get(sector, sector)
+                      if lang == "zh" else sector, str(r["township"]), _money(r["unpaid"]), _money(r["underpaid"]),
+                      f"{r['anxin_index']:.1f}", _level(str(r["level"]), lang), str(r["risk_score"]),
+                      str(r["findings"]))
+    console.print(risky)
+
+    found = Table(title=t("未处理的问题（按级别）", "Open findings by severity"))
+    for zh, en in [("级别", "severity"), ("问题", "findings"), ("涉及项目", "projects")]:
+        found.add_column(t(zh, en), justify="left" if en == "severity" else "right")
+    for sev, r in s.findings.to_dict("index").items():
+        found.add_row(SEVERITY_ZH[str(sev)] if lang == "zh" else str(sev), str(r["findings"]), str(r["projects"]))
+    console.print(found)
+
+
+def _next_steps(console: Console, lang: Lang, *, files: Path, db: Path, as_of: str,
+                riskiest: pd.DataFrame) -> None:
+    codes = list(dict.fromkeys([*riskiest["project_code"].head(1).tolist(), "DY2025-001"]))
+    console.print(pick(lang, "进一步查看：", "Explore further:"))
+    for code in codes:
+        console.print(f"  four-real check {(files / code).as_posix()} --as-of {as_of}", highlight=False,
+                      soft_wrap=True)
+    console.print(pick(lang, f"  答案：{(files / KEY).as_posix()}    演示数据库：{db.as_posix()}",
+                       f"  answer key: {(files / KEY).as_posix()}    demo database: {db.as_posix()}"),
+                  highlight=False, soft_wrap=True)
