@@ -13,7 +13,9 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -83,12 +85,25 @@ def _clear_previous(files: Path) -> None:
     shutil.rmtree(files)
 
 
+def _ingest_project(job: tuple[str, str, str]) -> list[str]:
+    """One project's folder into the demo database, in a worker process with its own engine."""
+    from four_real.store.db import make_engine
+    from four_real.store.ingest import ingest_paths
+
+    db, folder, code = job
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        receipts = ingest_paths(engine, [Path(folder)], project=code, uploader="demo")
+        return [f"{code}/{r.file}" for r in receipts if not r.ok]
+    finally:
+        engine.dispose()
+
+
 def _run(files: Path, db: Path, *, seed: int, projects: int,
          console: Console) -> tuple[CitySummary, CityKey, list[str]]:
     """Make, ingest, reconcile, summarise; returns the summary, the city key and the files not stored."""
     from fixtures.city import make_city
     from four_real.store.db import make_engine
-    from four_real.store.ingest import ingest_paths
     from four_real.store.reconcile import reconcile_store
     from four_real.store.schema import ensure_schema
     from four_real.summary import city_summary
@@ -101,14 +116,18 @@ def _run(files: Path, db: Path, *, seed: int, projects: int,
     try:
         ensure_schema(engine)
         with _bar(console, total=2 * projects + 2) as step:
-            def ingest_one(code: str) -> None:
-                step(pick(lang, f"已生成 {code}", f"made {code}"))
-                receipts = ingest_paths(engine, [files / code], project=code, uploader="demo")
-                failed.extend(f"{code}/{r.file}" for r in receipts if not r.ok)
-                step(pick(lang, f"已入库 {code}", f"ingested {code}"))
-
             key = make_city(files, seed=seed, projects=projects, jobs=min(2, os.cpu_count() or 1),
-                            progress=ingest_one)
+                            progress=lambda code: step(pick(lang, f"已生成 {code}", f"made {code}")))
+            # Ingest is CPU-bound per file (read, resolve, validate); two processes use both cores, and
+            # SQLite's BEGIN IMMEDIATE makes their short write transactions take turns.
+            codes = [p["code"] for p in key.projects]
+            jobs = [(db.as_posix(), (files / code).as_posix(), code) for code in codes]
+            engine.dispose()
+            with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
+                                     mp_context=get_context("spawn")) as pool:
+                for code, lost in zip(codes, pool.map(_ingest_project, jobs), strict=True):
+                    failed.extend(lost)
+                    step(pick(lang, f"已入库 {code}", f"ingested {code}"))
             replay_arrivals(engine)
             reconcile_store(engine, as_of=dt.date.fromisoformat(key.as_of), months=key.months,
                             progress=lambda stage: step(pick(lang, f"核查：{stage}", f"reconcile: {stage}"),

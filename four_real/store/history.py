@@ -118,6 +118,8 @@ def diff(kind: str, old: pd.DataFrame, new: pd.DataFrame) -> Diff:
     """Keys added and removed, and keys in both whose money differs (NA and a number differ)."""
     if old.empty and new.empty:
         return Diff()
+    if old.empty:  # a first version: every key is new, nothing to compare (the common case by far)
+        return Diff(int(_key_text(kind, new).nunique()), 0, 0)
     before, after = _per_key(kind, old), _per_key(kind, new)
     added = int((~after.index.isin(before.index)).sum())
     removed = int((~before.index.isin(after.index)).sum())
