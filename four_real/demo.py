@@ -17,10 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -39,12 +38,7 @@ LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 SEVERITY_ZH = {"critical": "严重", "high": "高", "medium": "中", "low": "低"}
 
 
-def demo(
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder for the demo's files and "
-                                                  "database (default: FOUR_REAL_DATA or ./data)")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed makes the same city")] = 2025,
-    projects: Annotated[int, typer.Option(help="Projects in the city")] = 40,
-) -> None:
+def demo(*, data_dir: Path | None, seed: int, projects: int) -> None:
     """Make a small city with planted problems, ingest and reconcile it, and print the city summary."""
     from four_real.cli.app import UsageProblem, err, user_errors
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from four_real.cli.store_engine import open_store
+
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
     from four_real.i18n import Lang
     from four_real.store.reconcile import RunSummary
@@ -28,27 +29,6 @@ SCHEMA = "four-real/reconcile@1"
 def register(app: typer.Typer) -> None:
     """Add ``reconcile`` to the ``four-real`` app."""
     app.command("reconcile")(reconcile)
-
-
-def _engine() -> Engine:
-    """The store at DATABASE_URL (or the embedded SQLite file), migrated to this code's schema."""
-    from sqlalchemy.exc import OperationalError
-
-    from four_real.cli.app import UsageProblem
-    from four_real.store.db import make_engine
-    from four_real.store.schema import SchemaError, ensure_schema
-
-    engine = make_engine()
-    try:
-        ensure_schema(engine)
-    except OperationalError:
-        engine.dispose()
-        raise UsageProblem("无法打开数据库，请检查 DATABASE_URL / cannot open the database; check DATABASE_URL"
-                           ) from None
-    except SchemaError as exc:
-        engine.dispose()
-        raise UsageProblem(f"数据库版本与本程序不符 / {exc}") from None
-    return engine
 
 
 def summary_document(summary: RunSummary) -> dict[str, object]:
@@ -120,7 +100,7 @@ def reconcile(
         day = parse_day(as_of)
         months = parse_months(month)
         projects = sorted({p.strip() for item in project or [] for p in item.split(",") if p.strip()}) or None
-        engine = _engine()
+        engine = open_store()
         try:
             with stage_progress(err, STAGES) as advance:
                 summary = reconcile_store(engine, as_of=day, months=months, projects=projects, progress=advance)

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from four_real.cli.store_engine import open_store
+
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    pass
 
 __all__ = ["history", "ingest", "register"]
 
@@ -30,27 +32,6 @@ def register(app: typer.Typer) -> None:
     """Add ``ingest`` and ``history`` to the ``four-real`` app."""
     app.command("ingest")(ingest)
     app.command("history")(history)
-
-
-def _engine() -> Engine:
-    """The store at DATABASE_URL (or the embedded SQLite file), migrated to this code's schema."""
-    from sqlalchemy.exc import OperationalError
-
-    from four_real.cli.app import UsageProblem
-    from four_real.store.db import make_engine
-    from four_real.store.schema import SchemaError, ensure_schema
-
-    engine = make_engine()
-    try:
-        ensure_schema(engine)
-    except OperationalError:
-        engine.dispose()
-        raise UsageProblem("无法打开数据库，请检查 DATABASE_URL / cannot open the database; check DATABASE_URL"
-                           ) from None
-    except SchemaError as exc:
-        engine.dispose()
-        raise UsageProblem(f"数据库版本与本程序不符 / {exc}") from None
-    return engine
 
 
 def ingest(
@@ -80,7 +61,7 @@ def ingest(
         files, _ = expand(paths)
         if not files:
             raise UsageProblem("没有可读取的数据文件 / no data file to read")
-        engine = _engine()
+        engine = open_store()
         lang = terminal_language()
         strict = bool(os.environ.get("FOUR_REAL_DEBUG"))  # a bug's traceback instead of a "failed" line
         try:
@@ -134,7 +115,7 @@ def history(
     with user_errors():
         if kind is not None and kind not in SLICED:
             raise UsageProblem(f"未知的数据类型：{kind} / unknown kind: {kind} (use {', '.join(SLICED)})")
-        engine = _engine()
+        engine = open_store()
         try:
             with session_scope(engine) as session:
                 versions = version_history(session, project_code=project, kind=kind)

@@ -1,0 +1,26 @@
+"""Opening the store for a CLI command: the engine at DATABASE_URL (or the embedded SQLite file),
+migrated to this code's schema, with the two failures a user can act on turned into one sentence."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+
+def open_store() -> Engine:
+    from sqlalchemy.exc import OperationalError
+
+    from four_real.cli.app import UsageProblem
+    from four_real.store.db import make_engine
+    from four_real.store.schema import SchemaError, ensure_schema
+
+    engine = make_engine()
+    try:
+        ensure_schema(engine)
+    except OperationalError:
+        engine.dispose()
+        raise UsageProblem("无法打开数据库，请检查 DATABASE_URL / cannot open the database; check DATABASE_URL"
+                           ) from None
+    except SchemaError as exc:
+        engine.dispose()
+        raise UsageProblem(f"数据库版本与本程序不符 / {exc}") from None
+    return engine
