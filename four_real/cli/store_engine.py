@@ -3,7 +3,10 @@ migrated to this code's schema, with the two failures a user can act on turned i
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this at start-up; sqlalchemy only when a store command runs
+    from sqlalchemy import Engine
 
 
 def open_store() -> Engine:
