@@ -196,6 +196,15 @@ def _worker_month_pay(ctx: Context) -> pd.DataFrame:
     return pay.dropna(subset=["d"])
 
 
+def _short_of(pay: pd.DataFrame, floor: np.ndarray, name: str, tolerance: int) -> pd.DataFrame:
+    """Worker-months whose gross falls below ``floor`` by more than the tolerance; the shortfall is the
+    finding's amount (both underpayment rules judge the same way against different floors)."""
+    floor = np.asarray(floor, dtype="int64")
+    shortfall = floor - np.asarray(_fen(pay["gross"]), dtype="int64")
+    keep = shortfall > tolerance
+    return pay[keep].assign(**{name: floor[keep], "amount": shortfall[keep]})
+
+
 def pay_below_agreed(ctx: Context) -> pd.DataFrame:
     pay = _worker_month_pay(ctx)
     roster = ctx.roster_workers
@@ -204,9 +213,7 @@ def pay_below_agreed(ctx: Context) -> pd.DataFrame:
     rates = roster.loc[by_day & roster["daily_wage"].notna(), [*PW, "daily_wage"]]
     pay = pay.merge(rates, on=PW, how="inner")
     agreed = div_half_up(_hundredths(pay["d"]) * _fen(pay["daily_wage"]), 100)
-    shortfall = agreed - _fen(pay["gross"])
-    keep = shortfall > ctx.config.tolerance_fen
-    found = pay[keep].assign(agreed=agreed[keep], amount=shortfall[keep])
+    found = _short_of(pay, agreed, "agreed", ctx.config.tolerance_fen)
     if found.empty:
         return empty_findings()
     m_zh, m_en = month_zh(found["month"]), month_en(found["month"])
@@ -227,9 +234,7 @@ def pay_below_minimum(ctx: Context) -> pd.DataFrame:
     divisor = round(ctx.config.min_wage_divisor * 100)
     share = np.minimum(_hundredths(pay["d"]), divisor)
     required = div_half_up(_fen(pay["min_wage"]) * share, divisor)
-    shortfall = required - _fen(pay["gross"])
-    keep = shortfall > ctx.config.tolerance_fen
-    found = pay[keep].assign(required=required[keep], amount=shortfall[keep])
+    found = _short_of(pay, required, "required", ctx.config.tolerance_fen)
     if found.empty:
         return empty_findings()
     m_zh, m_en = month_zh(found["month"]), month_en(found["month"])
