@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import pytest
 
-# Fixtures of tests/store/conftest.py that reach the PostgreSQL server.
+# The database fixtures (both backends) serve every test folder: store, pipeline, warnings, API.
+from db_fixtures import (  # noqa: F401  (pytest finds fixtures by name in this module)
+    _pg_module_url,
+    _sqlite_template,
+    db_url,
+    engine,
+    fresh_pg_url,
+    pg_admin_url,
+    pg_url,
+)
+
+# Fixtures of tests/db_fixtures.py that reach the PostgreSQL server.
 PG_FIXTURES = frozenset({"pg_admin_url", "pg_url", "fresh_pg_url"})
 
 

@@ -188,9 +188,16 @@ def fixtures_make(
 
 def _register_commands() -> None:
     """The store and service commands live in their own modules, each adding itself to the app."""
-    from four_real.cli import demo_cmd, reconcile_cmd, store_cmds
+    from four_real.cli import (
+        demo_cmd,
+        oversight_cmds,
+        reconcile_cmd,
+        serve_cmds,
+        store_cmds,
+        warnings_cmds,
+    )
 
-    for module in (store_cmds, reconcile_cmd, demo_cmd):
+    for module in (store_cmds, reconcile_cmd, demo_cmd, oversight_cmds, warnings_cmds, serve_cmds):
         module.register(app)
 
 

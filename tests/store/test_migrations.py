@@ -75,7 +75,9 @@ def test_there_is_one_head_and_the_revisions_form_one_line() -> None:
 
     script = ScriptDirectory.from_config(alembic_config())
     chain = [rev.revision for rev in script.walk_revisions()]  # newest first
-    assert chain == ["0002", "0001"]
+    assert len(chain) >= 2
+    assert chain == [f"{n:04d}" for n in range(len(chain), 0, -1)]  # one line, numbered in order
+    assert [rev.down_revision for rev in script.walk_revisions()] == [*chain[1:], None]
     assert head_revision() == chain[0]
 
 

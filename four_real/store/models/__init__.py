@@ -1,5 +1,7 @@
 """All tables, imported together so `SQLModel.metadata` (and Alembic's autogenerate) sees every one."""
 
+# Tables of their own modules, imported for their registration in SQLModel.metadata.
+from four_real.store.models import access, oversight, warnings  # noqa: F401
 from four_real.store.models.entities import Enterprise, Project, Worker
 from four_real.store.models.results import Finding, ProjectMonth, ReconciliationRun
 from four_real.store.models.rows import (

@@ -1,0 +1,3 @@
+"""API tokens (stored as hashes) and their scopes."""
+
+from __future__ import annotations
