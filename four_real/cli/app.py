@@ -192,12 +192,14 @@ def _register_commands() -> None:
         demo_cmd,
         oversight_cmds,
         reconcile_cmd,
+        report_cmds,
         serve_cmds,
         store_cmds,
         warnings_cmds,
     )
 
-    for module in (store_cmds, reconcile_cmd, demo_cmd, oversight_cmds, warnings_cmds, serve_cmds):
+    for module in (store_cmds, reconcile_cmd, demo_cmd, oversight_cmds, warnings_cmds, report_cmds,
+                   serve_cmds):
         module.register(app)
 
 
