@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
@@ -109,19 +109,24 @@ def _run(files: Path, db: Path, *, seed: int, projects: int,
     failed: list[str] = []
     try:
         ensure_schema(engine)
-        with _bar(console, total=2 * projects + 2) as step:
-            key = make_city(files, seed=seed, projects=projects, jobs=min(2, os.cpu_count() or 1),
-                            progress=lambda code: step(pick(lang, f"已生成 {code}", f"made {code}")))
-            # Ingest is CPU-bound per file (read, resolve, validate); two processes use both cores, and
-            # SQLite's BEGIN IMMEDIATE makes their short write transactions take turns.
-            codes = [p["code"] for p in key.projects]
-            jobs = [(db.as_posix(), (files / code).as_posix(), code) for code in codes]
-            engine.dispose()
-            with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                     mp_context=get_context("spawn")) as pool:
-                for code, lost in zip(codes, pool.map(_ingest_project, jobs), strict=True):
-                    failed.extend(lost)
-                    step(pick(lang, f"已入库 {code}", f"ingested {code}"))
+        engine.dispose()
+        cores = min(2, os.cpu_count() or 1)
+        with _bar(console, total=2 * projects + 2) as step, \
+                ProcessPoolExecutor(max_workers=cores, mp_context=get_context("spawn")) as pool:
+            # Each project is ingested as soon as its files are written, while later ones are being made:
+            # both are CPU-bound, and overlapping them keeps both cores busy from start to end. SQLite's
+            # BEGIN IMMEDIATE makes the ingests' short write transactions take turns.
+            pending: list[tuple[str, Future[list[str]]]] = []
+
+            def made(code: str) -> None:
+                step(pick(lang, f"已生成 {code}", f"made {code}"))
+                pending.append((code, pool.submit(_ingest_project, (db.as_posix(), (files / code).as_posix(),
+                                                                     code))))
+
+            key = make_city(files, seed=seed, projects=projects, jobs=cores, progress=made)
+            for code, future in pending:
+                failed.extend(future.result())
+                step(pick(lang, f"已入库 {code}", f"ingested {code}"))
             replay_arrivals(engine)
             reconcile_store(engine, as_of=dt.date.fromisoformat(key.as_of), months=key.months,
                             progress=lambda stage: step(pick(lang, f"核查：{stage}", f"reconcile: {stage}"),

@@ -1,8 +1,9 @@
 """Split validated canonical tables into *slices*, the units a corrected file replaces, and hash them.
 
 A slice is one project's roster, one project-day's attendance (so a daily gate export leaves the rest of
-the month alone), one project-month's payroll, account statement or spreadsheet disbursements, one bank
-feed (``feed:<bank_code>:<batch_id>``, whatever projects its rows were routed to), or one project's
+the month alone), one project-month's payroll or account statement, one project-month's spreadsheet
+disbursements paid in one batch (``disbursement:<month>@<批次号>``, or ``@paid:<YYYY-MM>`` by payment
+month), one bank feed (``feed:<bank_code>:<batch_id>``, whatever projects its rows were routed to), or one project's
 project-file row.
 
 **What "the same content" means.** A slice's hash covers its data, not its provenance: the canonical
@@ -117,8 +118,14 @@ def _keys(kind: str, frame: pd.DataFrame, *, feed_key: str | None) -> tuple[pd.S
         if feed_key is not None:
             return (pd.Series([feed_key] * n, index=frame.index, dtype="str"),
                     pd.Series([None] * n, index=frame.index, dtype="str"))
+        # A spreadsheet of results covers one wage month *as paid in one batch*: a 补发 sent in May for
+        # March is added to March's April payments, not put in their place. The batch is the file's
+        # 批次号 when it has one, else the month the payments were made; a corrected file for the same
+        # batch replaces it.
         month = frame["month"].astype("str").fillna(month_before(frame["date"]))
-        return "disbursement:" + month, month
+        paid_in = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m").astype("str")
+        batch = frame["batch_id"].astype("str").str.strip().replace("", None).fillna("paid:" + paid_in)
+        return "disbursement:" + month + "@" + batch, month
     raise ValueError(f"no slices for kind {kind!r}")
 
 

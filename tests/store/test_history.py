@@ -95,9 +95,22 @@ def test_split_puts_spreadsheet_payments_without_month_in_the_month_before() -> 
     paid = frame("disbursement", [{"project_code": "P", "date": "2025-04-10", "card_number": "1" * 16,
                                    "account_name": "x", "amount": 1, "status": "S"}])
     (s,) = split({"disbursement": paid})
-    assert (s.key, s.month) == ("disbursement:2025-03", "2025-03")
+    assert (s.key, s.month) == ("disbursement:2025-03@paid:2025-04", "2025-03")
     (f,) = split({"disbursement": paid}, feed_key="feed:102:B1")
     assert (f.key, f.month) == ("feed:102:B1", None)
+
+
+def test_split_keeps_a_later_payment_for_a_month_apart_from_the_first() -> None:
+    """补发 in a spreadsheet: paid in May for March is its own slice beside March's April payments; a file
+    naming its 批次号 is keyed by it."""
+    rows = [{"project_code": "P", "date": d, "card_number": "1" * 16, "account_name": "x", "amount": 1,
+             "status": "S", "month": "2025-03", "batch_id": b}
+            for d, b in (("2025-04-10", None), ("2025-04-28", None), ("2025-05-10", None), ("2025-05-10", "B9"))]
+    slices = split({"disbursement": frame("disbursement", rows)})
+    assert sorted((s.key, s.month, len(s.rows)) for s in slices) == [
+        ("disbursement:2025-03@B9", "2025-03", 1),
+        ("disbursement:2025-03@paid:2025-04", "2025-03", 2),
+        ("disbursement:2025-03@paid:2025-05", "2025-03", 1)]
 
 
 def test_version_history_and_current_versions(engine: Engine, tmp_path: Path) -> None:

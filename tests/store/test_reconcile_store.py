@@ -158,6 +158,38 @@ def test_wages_paid_later_clear_the_arrears_and_resolve_the_finding(engine, tmp_
     assert set(still.loc[still["rule"] == "CARD-LATE", "worker_id"]) == {card.iloc[0]["worker_id"]}
 
 
+def _write_results_sheet(path: Path, payer: str, records: list[list[str]]) -> None:
+    """The same payments as a labor manager's 代发明细 spreadsheet (CSV) instead of a bank feed."""
+    lines = ["交易日期,收款账号,收款户名,金额,状态,付款账号,工资月份"]
+    lines += [f"{r[8][:4]}-{r[8][4:6]}-{r[8][6:]},{r[3]},{r[4]},{r[5]},成功,{payer},2025-03" for r in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_wages_paid_later_in_a_spreadsheet_add_to_the_month_instead_of_replacing_it(engine, tmp_path):
+    """The same 补发 as above, but both payments arrive as spreadsheets: May's file must not supersede
+    April's (each payment month is its own slice), or every worker paid in April would turn unpaid."""
+    out = tmp_path / "files"
+    make(out, seed=3, workers=4, months=["2025-03"], violations=[], style="csv")
+    project = out / "DY2025-001"
+    feed = next(project.glob("代发回单_*.txt"))
+    header, records = _feed(feed)
+    feed.unlink()
+    unpaid = records[0]
+    _write_results_sheet(project / "代发明细_4月.csv", header[3], records[1:])
+    assert all(r.ok for r in ingest_paths(engine, [out]))
+    april = reconcile_store(engine, as_of=dt.date(2025, 4, 20))
+    assert april.unpaid == round(float(unpaid[5]) * 100)
+
+    later = tmp_path / "may" / "DY2025-001"
+    later.mkdir(parents=True)
+    _write_results_sheet(later / "代发明细_5月补发.csv", header[3], [[*unpaid[:8], "20250510", ""]])
+    assert all(r.ok for r in ingest_paths(engine, [later], project="DY2025-001"))
+
+    june = reconcile_store(engine, as_of=dt.date(2025, 6, 20))
+    assert june.unpaid == 0 and june.resolved >= 1
+    assert "CARD-UNPAID" not in set(findings(engine)["rule"])
+
+
 # ---- store-only rules through the store --------------------------------------------------------------
 def test_data_arriving_on_time_is_not_late_and_a_late_correction_changes_nothing(engine):
     cm = builders().clean_month(3)
