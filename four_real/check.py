@@ -116,7 +116,7 @@ def folder_defaults(units: dict[Path, ReadResult], *, cli_project: str | None) -
     return out
 
 
-def _fill_defaults(result: ReadResult, default: str | None, wage_accounts: set[str]) -> ReadResult:
+def fill_defaults(result: ReadResult, default: str | None, wage_accounts: set[str]) -> ReadResult:
     """Give a folder's unlabelled rows its default project before the folders are combined.
 
     Disbursements paid from a known wage account are left for :func:`ingest.resolve.resolve` to route
@@ -193,7 +193,7 @@ def run_check(
         for digits in r.tables["project"]["wage_account"].dropna().astype("str").str.replace(
             r"\D", "", regex=True)
     }
-    read = ReadResult.combine(_fill_defaults(r, defaults[f], accounts) for f, r in units.items())
+    read = ReadResult.combine(fill_defaults(r, defaults[f], accounts) for f, r in units.items())
     codes = _project_codes(read)
     overall = project or (next(iter(codes)) if len(codes) == 1 else None)
     tables, resolve_problems = resolve(read.tables, default_project=overall)
