@@ -20,6 +20,7 @@ from ingest.problems import RowProblem
 from ingest.reader import InputStats, ReadResult, read_path
 from ingest.resolve import default_project_for, resolve
 from validators.config import RuleConfig
+from validators.dataset import Dataset
 from validators.reconcile import reconcile
 from validators.validate import validate_tables
 
@@ -156,26 +157,28 @@ def account_rows(inputs: list[InputStats], problems: list[RowProblem]) -> list[I
     return out
 
 
-def run_check(
-    paths: Sequence[Path],
-    *,
-    as_of: dt.date,
-    project: str | None = None,
-    months: list[str] | None = None,
-    config: RuleConfig | None = None,
-    progress: Progress | None = None,
-) -> CheckReport:
-    """Read, resolve, validate and reconcile the files; raise ``ingest.errors.IngestError`` if a file
-    cannot be read at all (the CLI turns that into one sentence and exit status 2)."""
+@dataclass
+class Prepared:
+    """Files read, resolved and validated: the dataset the rules judge, and everything said about rows."""
+
+    dataset: Dataset
+    inputs: list[InputStats]
+    problems: list[RowProblem]
+    skipped_files: list[str]
+    timings: dict[str, float]
+
+
+def prepare(paths: Sequence[Path], *, project: str | None = None, month: str | None = None,
+            progress: Progress | None = None) -> Prepared:
+    """Read, resolve and validate the files (the part of a check before the rules); raise
+    ``ingest.errors.IngestError`` if a file cannot be read at all."""
     import time
 
-    config = config or RuleConfig()
     step = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
     step("read")
-    month = months[0] if months and len(months) == 1 else None
     parts: dict[Path, list[ReadResult]] = {}
     files, skipped = expand(paths)
     if not files:
@@ -202,22 +205,42 @@ def run_check(
     step("validate")
     t = time.perf_counter()
     valid, schema_problems = validate_tables(tables)
+    dataset = Dataset.from_frames(**valid)
     timings["validate"] = time.perf_counter() - t
+
+    problems = [*read.problems, *resolve_problems, *schema_problems]
+    return Prepared(dataset, account_rows(read.inputs, problems), problems, skipped, timings)
+
+
+def run_check(
+    paths: Sequence[Path],
+    *,
+    as_of: dt.date,
+    project: str | None = None,
+    months: list[str] | None = None,
+    config: RuleConfig | None = None,
+    progress: Progress | None = None,
+) -> CheckReport:
+    """Read, resolve, validate and reconcile the files; raise ``ingest.errors.IngestError`` if a file
+    cannot be read at all (the CLI turns that into one sentence and exit status 2)."""
+    import time
+
+    config = config or RuleConfig()
+    step = progress or (lambda _msg: None)
+    month = months[0] if months and len(months) == 1 else None
+    ready = prepare(paths, project=project, month=month, progress=progress)
 
     step("reconcile")
     t = time.perf_counter()
-    from validators.dataset import Dataset
+    result = reconcile(ready.dataset, as_of=as_of, months=months, config=config)
+    timings = {**ready.timings, "reconcile": time.perf_counter() - t}
 
-    result = reconcile(Dataset.from_frames(**valid), as_of=as_of, months=months, config=config)
-    timings["reconcile"] = time.perf_counter() - t
-
-    problems = [*read.problems, *resolve_problems, *schema_problems]
     return CheckReport(
         as_of=as_of,
-        inputs=account_rows(read.inputs, problems),
-        problems=problems,
+        inputs=ready.inputs,
+        problems=ready.problems,
         findings=result.findings,
         project_months=result.project_months,
-        skipped_files=skipped,
+        skipped_files=ready.skipped_files,
         timings=timings,
     )
