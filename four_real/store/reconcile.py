@@ -20,6 +20,7 @@ from four_real.store.db import session_scope
 from four_real.store.load import load_dataset, load_elsewhere_attendance
 from four_real.store.models import ReconciliationRun, utcnow
 from four_real.store.persist import persist
+from four_real.warnings.sync import sync_warnings
 from validators.catalogue import SEVERITY_ORDER
 from validators.config import RuleConfig
 from validators.figures import FIGURE_COLUMNS, compute_figures
@@ -94,6 +95,7 @@ def reconcile_store(engine: Engine, *, as_of: dt.date, months: Sequence[str] | N
         session.flush()
         judged = _judged(ctx.projects["project_code"], ctx.months)
         opened, resolved = persist(session, run=run, findings=findings, project_months=figures, judged=judged)
+        sync_warnings(session, run=run, judged=judged, as_of=as_of)  # same transaction as the findings
         run.projects = int(judged["project_code"].nunique())
         run.findings, run.opened, run.resolved = len(findings), opened, resolved
         run.finished_at = utcnow()
