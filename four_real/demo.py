@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from four_real.summary import LEVELS, CitySummary
 if TYPE_CHECKING:
     from fixtures.city import CityKey
 
-FILES, DATABASE, KEY = "demo-files", "demo.db", "city_key.json"
+FILES, DATABASE, KEY, LEADS = "demo-files", "demo.db", "city_key.json", "complaint-leads"
 SECTOR_ZH = {"housing": "住建", "transport": "交通运输", "water": "水利", "unknown": "未知"}
 LEVEL_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
 LEVEL_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
@@ -50,14 +51,16 @@ def demo(*, data_dir: Path | None, seed: int, projects: int) -> None:
         root = data_dir or get_settings().data_dir
         files, db = root / FILES, root / DATABASE
         _clear_previous(files)
-        summary, key, failed = _run(files, db, seed=seed, projects=projects, console=err)
+        summary, oversight, key, failed = _run(files, db, seed=seed, projects=projects, console=err)
         console = Console() if Console().is_terminal else Console(width=160)
         lang = terminal_language()
         render_city(summary, console, lang, as_of=key.as_of)
+        render_oversight(oversight, console, lang)
         if failed:
             err.print(pick(lang, f"[yellow]有 {len(failed)} 个文件未能入库：[/]", f"[yellow]{len(failed)} files "
                            "could not be stored:[/] ") + ", ".join(failed))
-        _next_steps(console, lang, files=files, db=db, as_of=key.as_of, riskiest=summary.riskiest)
+        _next_steps(console, lang, files=files, db=db, as_of=key.as_of, riskiest=summary.riskiest,
+                    month=key.months[-1])
 
 
 def _clear_previous(files: Path) -> None:
@@ -70,7 +73,7 @@ def _clear_previous(files: Path) -> None:
         return
     try:
         key = CityKey.read(files / KEY)
-        ours = {KEY, *(p["folder"] for p in key.projects)}
+        ours = {KEY, LEADS, *(p["folder"] for p in key.projects)}
     except (OSError, ValueError, KeyError, TypeError):
         ours = set()
     if not ours or any(entry.name not in ours for entry in files.iterdir()):
@@ -94,8 +97,9 @@ def _ingest_project(job: tuple[str, str, str]) -> list[str]:
 
 
 def _run(files: Path, db: Path, *, seed: int, projects: int,
-         console: Console) -> tuple[CitySummary, CityKey, list[str]]:
-    """Make, ingest, reconcile, summarise; returns the summary, the city key and the files not stored."""
+         console: Console) -> tuple[CitySummary, Oversight, CityKey, list[str]]:
+    """Make, ingest, reconcile, import leads and grade, summarise; returns the summary, the oversight
+    figures, the city key and the files not stored."""
     from fixtures.city import make_city
     from four_real.store.db import make_engine
     from four_real.store.reconcile import reconcile_store
@@ -132,11 +136,70 @@ def _run(files: Path, db: Path, *, seed: int, projects: int,
                             progress=lambda stage: step(pick(lang, f"核查：{stage}", f"reconcile: {stage}"),
                                                         advance=False))
             step(pick(lang, "已核查", "reconciled"))
+            oversight = _oversight(engine, files / LEADS, seed=seed, as_of=dt.date.fromisoformat(key.as_of))
             summary = city_summary(engine, months=key.months)
             step(pick(lang, "已汇总", "summarised"))
     finally:
         engine.dispose()
-    return summary, key, failed
+    return summary, oversight, key, failed
+
+
+@dataclass(frozen=True)
+class Oversight:
+    """What the bureaus act on after the run: grades, leads, warnings (counts as of the demo date)."""
+
+    grades: dict[str, int]
+    leads: int
+    leads_closed: int
+    leads_overdue: int
+    warnings_open: int
+    warnings_overdue: int
+
+
+def _oversight(engine: Engine, leads_dir: Path, *, seed: int, as_of: dt.date) -> Oversight:
+    """Complaint leads about the city's projects (both platforms' exports, faker-made) imported, and the
+    enterprises graded as of the demo date, so grades, escalation and the bulletin have their inputs."""
+    from fixtures.leads import make_leads
+    from four_real.oversight.grading import grade_enterprises, store_grades
+    from four_real.oversight.leads import closure_by_township, import_leads
+    from four_real.store.db import session_scope
+    from four_real.store.models import Project
+    from four_real.warnings.queries import warning_counts
+    from ingest.leads import read_leads
+
+    p = Project.__table__  # type: ignore[attr-defined]
+    with session_scope(engine) as session:
+        rows = session.execute(select(p.c.code, p.c.name, p.c.township, p.c.contractor, p.c.contractor_uscc)
+                               .where(p.c.contractor_uscc.is_not(None)).order_by(p.c.code)).mappings().all()
+    make_leads(leads_dir, seed=seed, projects=[dict(r) for r in rows], as_of=as_of, random_leads=30)
+    with session_scope(engine) as session:
+        for path in sorted(leads_dir.iterdir()):
+            if path.suffix.lower() in (".csv", ".xlsx"):
+                import_leads(session, read_leads(path.read_bytes(), filename=path.name).frame)
+        grades = grade_enterprises(session, as_of)
+        store_grades(session, grades)
+        closure = closure_by_township(session, as_of)
+        counts = warning_counts(session, month=None, as_of=as_of)
+    live = counts[counts["status"].isin(["open", "acknowledged"])]
+    return Oversight(
+        grades={g: int((grades["grade"] == g).sum()) for g in LEVEL_ZH},
+        leads=int(closure["leads"].sum()), leads_closed=int(closure["closed"].sum()),
+        leads_overdue=int(closure["overdue"].sum()),
+        warnings_open=int(live["count"].sum()), warnings_overdue=int(live.loc[live["overdue"], "count"].sum()))
+
+
+def render_oversight(o: Oversight, console: Console, lang: Lang) -> None:
+    rate = f"{100 * o.leads_closed / o.leads:.1f}%" if o.leads else "–"
+    g = o.grades
+    console.print(pick(
+        lang,
+        f"企业评级：[bold red]红 {g['red']}[/]、[yellow]黄 {g['yellow']}[/]、[green]绿 {g['green']}[/]；"
+        f"欠薪线索 {o.leads} 条，办结率 {rate}，逾期 {o.leads_overdue} 条；"
+        f"预警 {o.warnings_open} 条未办结，其中逾期 {o.warnings_overdue} 条",
+        f"Enterprise grades: [bold red]red {g['red']}[/], [yellow]yellow {g['yellow']}[/], "
+        f"[green]green {g['green']}[/]; complaint leads {o.leads}, closure rate {rate}, overdue "
+        f"{o.leads_overdue}; warnings not yet resolved {o.warnings_open}, overdue {o.warnings_overdue}"),
+        highlight=False)
 
 
 @contextmanager
@@ -245,12 +308,17 @@ def render_city(s: CitySummary, console: Console, lang: Lang, *, as_of: str) -> 
 
 
 def _next_steps(console: Console, lang: Lang, *, files: Path, db: Path, as_of: str,
-                riskiest: pd.DataFrame) -> None:
+                riskiest: pd.DataFrame, month: str) -> None:
     codes = list(dict.fromkeys([*riskiest["project_code"].head(1).tolist(), "DY2025-001"]))
     console.print(pick(lang, "进一步查看：", "Explore further:"))
     for code in codes:
         console.print(f"  four-real check {(files / code).as_posix()} --as-of {as_of}", highlight=False,
                       soft_wrap=True)
+    store = f"DATABASE_URL=sqlite:///{db.resolve().as_posix()}"
+    for command in (f"report bulletin --month {month} --out {(db.parent / 'bulletin').as_posix()}",
+                    f"warnings list --as-of {as_of}", f"grade --as-of {as_of} --dry-run",
+                    f"leads list --as-of {as_of} --by-township", f"escalation --as-of {as_of}"):
+        console.print(f"  {store} four-real {command}", highlight=False, soft_wrap=True)
     console.print(pick(lang, f"  答案：{(files / KEY).as_posix()}    演示数据库：{db.as_posix()}",
                        f"  answer key: {(files / KEY).as_posix()}    demo database: {db.as_posix()}"),
                   highlight=False, soft_wrap=True)

@@ -15,8 +15,9 @@ from four_real.cli.demo_cmd import register
 ENGLISH = {"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
 CHINESE = {"LC_ALL": "zh_CN.UTF-8", "LANG": "zh_CN.UTF-8"}
 HEADINGS_EN = ["City summary", "By sector", "By township", "Riskiest projects", "Open findings by severity",
+               "Enterprise grades", "complaint leads", "four-real check", "four-real report bulletin"]
+HEADINGS_ZH = ["全市汇总", "按行业", "按镇街", "风险最高的项目", "未处理的问题（按级别）", "企业评级", "欠薪线索",
                "four-real check"]
-HEADINGS_ZH = ["全市汇总", "按行业", "按镇街", "风险最高的项目", "未处理的问题（按级别）", "four-real check"]
 
 
 def _app() -> typer.Typer:
@@ -70,3 +71,5 @@ def test_demo_of_four_projects_prints_what_the_key_implies(tmp_path: Path) -> No
     riskiest = key["summary"]["riskiest"][0]
     assert f"four-real check {(tmp_path / 'demo-files' / riskiest).as_posix()} --as-of {key['as_of']}" in out
     assert f"安薪指数 {key['summary']['anxin_index']:.1f}" in out
+    leads = json.loads((tmp_path / "demo-files" / "complaint-leads" / "leads_key.json").read_text(encoding="utf-8"))
+    assert f"complaint leads {len(leads['leads'])}," in out
