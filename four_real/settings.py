@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     secret_key: str = PLACEHOLDER
+    upload_max_bytes: int = 20 * 1024 * 1024  # the API refuses a larger upload (413) before reading it all
+    upload_max_uncompressed_bytes: int = 200 * 1024 * 1024  # an xlsx/ods's declared unpacked size, all parts
+    upload_max_compression_ratio: int = 200  # a zip member packed tighter than this is a zip bomb
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

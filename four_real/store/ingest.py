@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, insert, select, text, update
 from sqlmodel import Session
 
-from four_real.check import _fill_defaults, account_rows, expand, folder_defaults
+from four_real.check import account_rows, expand, fill_defaults, folder_defaults
 from four_real.store.db import session_scope
 from four_real.store.feeds import FeedConflictError, decide_feed, feed_key, record_feed
 from four_real.store.history import current_hashes, current_roster, diff, version_rows
@@ -58,12 +58,22 @@ from ingest.reader import InputStats, ReadResult, read_bytes
 from ingest.resolve import default_project_for, resolve
 from validators.validate import validate_tables
 
-__all__ = ["IngestReceipt", "bulk_insert", "ingest_bytes", "ingest_paths"]
+__all__ = ["IngestReceipt", "OutOfScopeError", "bulk_insert", "ingest_bytes", "ingest_paths"]
 
 log = logging.getLogger(__name__)
-Status = Literal["stored", "unchanged", "refused", "failed"]
+Status = Literal["stored", "unchanged", "refused", "forbidden", "failed"]
 Progress = Callable[[str], None]
+Authorise = Callable[[set[str]], None]
 _STORE = "\x00store"  # provenance of rows lent from the store to resolution, removed after it
+
+
+class OutOfScopeError(Exception):
+    """The uploader may not write some project of the file (raised by an ``authorise`` callback)."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_zh} / {message_en}")
 
 
 @dataclass
@@ -147,15 +157,22 @@ def ingest_paths(engine: Engine, paths: Sequence[Path | str], *, project: str | 
 
 
 def ingest_bytes(engine: Engine, data: bytes, *, filename: str, uploader: str, project: str | None = None,
-                 correction: bool = False, month: str | None = None, strict: bool = False) -> IngestReceipt:
-    """Store one uploaded file (the API's entry point); ``project`` is the upload's target project."""
-    try:
-        result = read_bytes(data, filename=filename, month=month)
-    except IngestError as exc:
-        return _failed(filename, exc.message_zh, exc.message_en)
+                 correction: bool = False, month: str | None = None, strict: bool = False,
+                 result: ReadResult | None = None, authorise: Authorise | None = None) -> IngestReceipt:
+    """Store one uploaded file (the API's entry point); ``project`` is the upload's target project.
+
+    ``result`` is ``data`` already read (the API reads first, to answer an unreadable file itself).
+    ``authorise`` is called inside the transaction with the projects the file would write (after routing
+    disbursements by wage account) and raises :class:`OutOfScopeError` to refuse the whole file.
+    """
+    if result is None:
+        try:
+            result = read_bytes(data, filename=filename, month=month)
+        except IngestError as exc:
+            return _failed(filename, exc.message_zh, exc.message_en)
     default = default_project_for(result.tables, cli_project=project, folder_name=None)
     unit = _File(filename, hashlib.sha256(data).hexdigest(), result, default)
-    return _ingest_file(engine, unit, uploader=uploader, correction=correction, strict=strict)
+    return _ingest_file(engine, unit, uploader=uploader, correction=correction, strict=strict, authorise=authorise)
 
 
 def _priority(result: ReadResult) -> int:
@@ -167,14 +184,16 @@ def _failed(name: str, zh: str, en: str, *, status: Status = "failed", **kw: Any
 
 
 def _ingest_file(engine: Engine, unit: _File, *, uploader: str, correction: bool,
-                 strict: bool) -> IngestReceipt:
+                 strict: bool, authorise: Authorise | None = None) -> IngestReceipt:
     base: dict[str, Any] = {"sha256": unit.sha256, "inputs": unit.result.inputs,
                             "rejected": [p for p in unit.result.problems if p.level == "error"]}
     try:
         with session_scope(engine) as session:
             if engine.dialect.name == "sqlite":  # one writer at a time, from the first read on
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            receipt = _store(session, unit, uploader=uploader, correction=correction)
+            receipt = _store(session, unit, uploader=uploader, correction=correction, authorise=authorise)
+    except OutOfScopeError as exc:
+        return _failed(unit.name, exc.message_zh, exc.message_en, status="forbidden", **base)
     except FeedConflictError as exc:
         return _failed(unit.name, exc.message_zh, exc.message_en, status="refused", **base)
     except IngestError as exc:
@@ -189,7 +208,8 @@ def _ingest_file(engine: Engine, unit: _File, *, uploader: str, correction: bool
     return receipt
 
 
-def _store(session: Session, unit: _File, *, uploader: str, correction: bool) -> IngestReceipt:
+def _store(session: Session, unit: _File, *, uploader: str, correction: bool,
+           authorise: Authorise | None = None) -> IngestReceipt:
     """Resolve, validate, compare with the store and write; raises to roll everything back."""
     tables, problems = _resolve(session, unit.result, default=unit.default)
     valid, schema_problems = validate_tables(tables)
@@ -203,6 +223,8 @@ def _store(session: Session, unit: _File, *, uploader: str, correction: bool) ->
     header = unit.result.feeds[0] if unit.result.feeds else None
     fkey = feed_key(header) if header else None
     slices = split(valid, feed_key=fkey)
+    if authorise is not None:
+        authorise({s.project_code for s in slices})
     _lock(session, [*(f"project:{s.project_code}" for s in slices), *([fkey] if fkey else [])])
     decision = decide_feed(session, header, content_hash=unit.sha256, correction=correction) if header else None
     current = current_hashes(session, codes=[s.project_code for s in slices], keys=[s.key for s in slices],
@@ -252,7 +274,7 @@ def _resolve(session: Session, result: ReadResult, *, default: str | None) -> tu
     own = result.tables["project"]
     payer = pd.concat([stored["wage_account"], own["wage_account"]], ignore_index=True).astype("str")
     accounts = set(payer.str.replace(r"\D", "", regex=True).replace("", None).dropna())
-    tables = dict(_fill_defaults(result, default, accounts).tables)
+    tables = dict(fill_defaults(result, default, accounts).tables)
     codes = {str(c) for f in tables.values() for c in f["project_code"].dropna().unique()} | {default or ""}
     codes -= set(tables["roster"]["project_code"].dropna().astype("str")) | {""}
     tables["project"] = _stack("project", [own, stored[~stored["project_code"].isin(own["project_code"])]])

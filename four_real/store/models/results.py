@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime
+from sqlalchemy import JSON, BigInteger, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 from four_real.store.models.uploads import utcnow
@@ -54,6 +54,7 @@ class Finding(SQLModel, table=True):
 
 class ProjectMonth(SQLModel, table=True):
     __tablename__ = "project_month"
+    __table_args__ = (Index("ix_project_month_month_level", "month", "level"),)  # the API's listing by level
     project_code: str = Field(primary_key=True, max_length=64)
     month: str = Field(primary_key=True, max_length=7)
     due_date: dt.date
