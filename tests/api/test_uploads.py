@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROLES, World, project_csv, roster_csv
+from conftest import ROLES, World, feed_file, project_csv, roster_csv
 
 
 def upload(world: World, who: str | None, code: str, name: str, data: bytes, **form: str):  # type: ignore[no-untyped-def]
@@ -139,7 +139,6 @@ def test_a_chunked_upload_over_the_cap_is_refused_after_reading_at_most_the_cap(
 
 
 def test_a_bank_feed_is_not_uploaded_as_a_project_file(world: World) -> None:
-    from conftest import feed_file
 
     data = feed_file(world.project, world.files / "feed.txt").read_bytes()
     r = upload(world, "labor_manager", "P-H1", "feed.txt", data)
