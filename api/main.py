@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
+from api.deps import TOKEN_CACHE_SECONDS, TokenCache
 from api.middleware import BodySizeLimit, RequestContext
 from api.problems import add_problem_schema, install_handlers
 from api.routes import feeds, health, projects, tokens, townships, uploads
@@ -26,6 +27,9 @@ __all__ = ["PREFIX", "create_app"]
 
 log = logging.getLogger("four_real.api")
 PREFIX = "/v1"
+# Connections per worker: one per request in flight (FastAPI's thread pool runs up to 40); a connection
+# beyond the pool is opened and closed per request, which costs PostgreSQL a process fork each time.
+POOL_SIZE = 20
 # Resources whose core modules are built by others; each router is added once its module exists.
 OPTIONAL_ROUTERS = ("api.routes.warnings", "api.routes.oversight", "api.routes.bulletin")
 
@@ -35,11 +39,15 @@ Every request carries a bearer token; every answer stays within the token's scop
 problem details. Money is integer fen."""
 
 
-def create_app(*, url: str | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(*, url: str | None = None, engine: Engine | None = None,
+               token_cache_seconds: float = TOKEN_CACHE_SECONDS) -> FastAPI:
     """An app on ``engine`` (or a new engine on ``url``, else the configured store). The schema is not
-    migrated here: ``four-real serve`` does that once before starting workers."""
+    migrated here: ``four-real serve`` does that once before starting workers.
+
+    The app's own engine does not ping a connection before each use (a round trip per request): a
+    connection the server dropped fails one request, and the pool then replaces all of its connections."""
     own_engine = engine is None
-    engine = engine if engine is not None else make_engine(url)
+    engine = engine if engine is not None else make_engine(url, pre_ping=False, pool_size=POOL_SIZE)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +58,7 @@ def create_app(*, url: str | None = None, engine: Engine | None = None) -> FastA
     app = FastAPI(title="four-real 四实", version="1", description=DESCRIPTION, lifespan=lifespan,
                   openapi_url=f"{PREFIX}/openapi.json", docs_url=f"{PREFIX}/docs", redoc_url=None)
     app.state.engine = engine
+    app.state.token_cache = TokenCache(token_cache_seconds)
     install_handlers(app)
     add_problem_schema(app)
     router = APIRouter(prefix=PREFIX)

@@ -43,7 +43,8 @@ def bulletin(engine: EngineDep, _principal: Issuer, month: Annotated[str, Path(p
     try:
         gathered = gather(engine, month=month, as_of=day)
     except NoFigures as exc:
-        raise ApiProblem(404, "not-found", f"{month} 没有核查结果", f"no reconciled figures for {month}") from exc
+        # the detail names no month: a problem never repeats what the request sent
+        raise ApiProblem(404, "not-found", "该月没有核查结果", "the month has no reconciled figures") from exc
     if format == "xlsx":
         from four_real.bulletin.xlsx import workbook_bytes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from api.deps import SessionDep, roles
 from api.models import TokenCreate, TokenIssued, TokenPublic, TokensPublic
@@ -42,8 +42,9 @@ def issue(session: SessionDep, _admin: Admin, body: TokenCreate) -> TokenIssued:
 
 @router.delete("/tokens/{token_id}", status_code=204,
                responses={**PROBLEM_RESPONSES, **problems(**{"404": "No active token with this id"})})
-def revoke(session: SessionDep, _admin: Admin,
+def revoke(request: Request, session: SessionDep, _admin: Admin,
            token_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> None:
     if not revoke_token(session, token_id=token_id):
         raise ApiProblem(404, "not-found", "没有该有效令牌", "no active token with this id")
     session.commit()
+    request.app.state.token_cache.forget(token_id)  # at once here; other workers within the cache's seconds

@@ -24,9 +24,11 @@ def fetch_page(session: Session, query: Select[Any], *, limit: int, offset: int)
     end (no row to carry the total) costs a second one.
     """
     counted = query.add_columns(func.count().over().label("_total"))
-    rows = session.execute(counted.limit(limit).offset(offset)).mappings().all()
+    result = session.execute(counted.limit(limit).offset(offset))
+    keys = list(result.keys())[:-1]
+    rows = result.all()  # plain tuples: a mapping per row costs more than the query on a busy listing
     if rows:
-        count = int(rows[0]["_total"])
+        count = int(rows[0][-1])
     else:
         count = int(session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
-    return Page([{k: v for k, v in r.items() if k != "_total"} for r in rows], count)
+    return Page([dict(zip(keys, row, strict=False)) for row in rows], count)

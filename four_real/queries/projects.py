@@ -27,6 +27,8 @@ _f = Finding.__table__  # type: ignore[attr-defined]
 PROJECT = ["code", "name", "sector", "township", "contractor", "contractor_uscc"]
 FIGURES = ["month", "due_date", "status", "workers", "payable", "paid", "unpaid", "unpaid_own", "underpaid",
            "anxin_index", "risk_score", "level", "critical", "high", "medium", "low", "as_of"]
+_PROJECT_COLUMNS = [_p.c[name] for name in PROJECT]
+_FIGURE_COLUMNS = [_pm.c[name].label(f"pm_{name}") for name in FIGURES]  # built once: listing is the busiest read
 FINDING = ["id", "rule", "pillar", "severity", "month", "worker_id", "worker_name", "amount", "message_zh",
            "message_en", "basis", "evidence", "status", "first_seen_at", "resolved_at"]
 
@@ -47,8 +49,7 @@ def list_projects(session: Session, principal: Principal, *, sector: str | None 
     of that level in that month. Returns the month used and the page."""
     check_filters(principal, sector=sector, township=township)
     month = month or latest_month(session)
-    figures = [_pm.c[name].label(f"pm_{name}") for name in FIGURES]
-    query = (select(*[_p.c[name] for name in PROJECT], *figures)
+    query = (select(*_PROJECT_COLUMNS, *_FIGURE_COLUMNS)
              .select_from(_p.outerjoin(_pm, and_(_pm.c.project_code == _p.c.code, _pm.c.month == month)))
              .where(_scope(principal))
              .order_by(_pm.c.risk_score.desc().nulls_last(), _p.c.code))

@@ -13,7 +13,9 @@ from sqlmodel import Session, create_engine
 from four_real.settings import get_settings, normalise_url
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, pre_ping: bool = True, pool_size: int | None = None) -> Engine:
+    """``pre_ping`` and ``pool_size`` apply to a server database: the API turns the ping off (one round trip
+    per checkout) and holds a connection per concurrent request (connections beyond the pool are closed)."""
     url = normalise_url(url) if url else get_settings().url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -27,7 +29,9 @@ def make_engine(url: str | None = None) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    server = not url.startswith("sqlite")  # an in-memory SQLite database has a pool of one
+    sizing = {"pool_size": pool_size, "max_overflow": pool_size} if pool_size is not None and server else {}
+    return create_engine(url, pool_pre_ping=pre_ping, **sizing)
 
 
 @contextmanager

@@ -27,9 +27,9 @@ from fixtures.project import make_project, make_uscc
 from fixtures.sheets import project_sheet, roster_sheet
 from fixtures.write_text import write_csv, write_feed
 from four_real.access import create_token
-from four_real.store.db import make_engine, session_scope
 from four_real.oversight.grading import grade_enterprises, store_grades
 from four_real.oversight.leads import import_leads
+from four_real.store.db import make_engine, session_scope
 from four_real.store.models import Enterprise, Finding, Project, ProjectMonth, ReconciliationRun
 from ingest.leads import LEAD_COLUMNS, empty_leads
 

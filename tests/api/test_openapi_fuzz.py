@@ -1,19 +1,19 @@
 """Property-based testing of the OpenAPI document (schemathesis) against the app in-process: no generated
 request, valid or not, may cause a server error or a response that breaks the documented schema.
 
-The app runs on a seeded SQLite store with the human-resources bureau's token (it reads everything), so
-the read endpoints answer with data, and the endpoints of other roles answer their documented 403.
+The app runs on a seeded store, once on SQLite and once on PostgreSQL, with the human-resources bureau's
+token (it reads everything), so the read endpoints answer with data (projects, findings, leads, grades, the
+bulletin), and the endpoints of other roles answer their documented 403.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import issue_tokens, seed
+from conftest import issue_tokens, seed, seed_oversight
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -34,14 +34,20 @@ APP = create_app(url="sqlite://")
 schema = schemathesis.openapi.from_asgi("/v1/openapi.json", APP)
 
 
-@pytest.fixture(scope="module")
-def hr_token(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, h1_data: ProjectData) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("fuzz") / "store.db"
-    shutil.copyfile(_sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path.as_posix()}")
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("pg", marks=pytest.mark.postgres)])
+def hr_token(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+             h1_data: ProjectData) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("fuzz") / "store.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        url = f"sqlite:///{path.as_posix()}"
+    else:  # the module's own migrated PostgreSQL database (nothing else in this module uses it)
+        url = request.getfixturevalue("_pg_module_url")
+    engine = make_engine(url)
     placeholder = APP.state.engine
     try:
         seed(engine, h1_data)
+        seed_oversight(engine)
         tokens = issue_tokens(engine, h1_data)
         APP.state.engine = engine
         yield tokens["hr"]
