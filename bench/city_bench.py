@@ -178,16 +178,20 @@ def run_duckdb(reference: Path, *, as_of: dt.date, repeat: int) -> dict[str, Any
     return json.loads(out.stdout)
 
 
-def agreement(key: dict[str, Any], check: set[Key], store: set[Key], duck: list[list[str]]) -> dict[str, Any]:
-    """Per rule both compute: the findings of each side and whether they are the same set."""
+def agreement(key: dict[str, Any], check: set[Key], store: set[Key] | None,
+              duck: list[list[str]]) -> dict[str, Any]:
+    """Per rule both compute: the findings of each side and whether they are the same set (without the
+    store side when the run left the store out)."""
     planted = {(e["rule"], e["project"], e["worker_id"], e["month"]) for v in key["planted"].values() for e in v}
     ref = {tuple(f) for f in duck}
     out = {}
     for rule in RULES:
         sides = {"key": planted, "check": check, "store": store, "duckdb": ref}
-        sets = {name: {k for k in s if k[0] == rule} for name, s in sides.items()}
+        sets = {name: {k for k in s if k[0] == rule} for name, s in sides.items() if s is not None}
         if rule == "XP-DOUBLE-ATTENDANCE":
             sets.pop("check")  # a store-only rule: `check` cannot see other projects
+        if len(sets) < 2:
+            continue
         first = next(iter(sets.values()))
         out[rule] = {**{n: len(s) for n, s in sets.items()}, "equal": all(s == first for s in sets.values())}
     return out
@@ -215,8 +219,9 @@ def machine() -> dict[str, Any]:
 
 
 def run(*, scale: float, db: str, data: Path, projects: int | None = None, seed: int = 2025, pg_url: str = PG_DEFAULT,
-        repeat: int = 3, keep_db: bool = False) -> dict[str, Any]:
-    """One benchmark run; returns the result document."""
+        repeat: int = 3, keep_db: bool = False, store: bool = True) -> dict[str, Any]:
+    """One benchmark run; returns the result document. ``store=False`` leaves out the store stages (the
+    engine in memory against DuckDB, in minutes where a city's ingest takes longer)."""
     t = time.perf_counter()
     key, made = ensure_data(data, scale=scale, projects=projects, seed=seed)
     generated = time.perf_counter() - t
@@ -225,18 +230,21 @@ def run(*, scale: float, db: str, data: Path, projects: int | None = None, seed:
     with PeakRss() as rss:
         clock = Clock(rss)
         check = run_check_stages(files, as_of=as_of, month=month, clock=clock)
-        with fresh_database(db, pg_url, keep_db) as url:
-            store, failed = run_store_stages(files, url, as_of=as_of, month=month, clock=clock)
+        stored: set[Key] | None = None
+        failed = 0
+        if store:
+            with fresh_database(db, pg_url, keep_db) as url:
+                stored, failed = run_store_stages(files, url, as_of=as_of, month=month, clock=clock)
     duck = run_duckdb(data / "reference", as_of=as_of, repeat=repeat)
-    return summarise(key=key, made=made, generated=generated, clock=clock, check=check, store=store,
-                     failed=failed, duck=duck, db=db, scale=scale)
+    return summarise(key=key, made=made, generated=generated, clock=clock, check=check, store=stored,
+                     failed=failed, duck=duck, db=db if store else "none", scale=scale)
 
 
 def summarise(*, key: dict[str, Any], made: bool, generated: float, clock: Clock, check: set[Key],
-              store: set[Key], failed: int, duck: dict[str, Any], db: str, scale: float) -> dict[str, Any]:
+              store: set[Key] | None, failed: int, duck: dict[str, Any], db: str, scale: float) -> dict[str, Any]:
     sec = {r["name"]: r["seconds"] for r in clock.rows}
     store_reconcile = sum(v for k, v in sec.items() if k.startswith("store.reconcile."))
-    end_to_end = sec["store.ingest"] + store_reconcile
+    end_to_end = sec["store.ingest"] + store_reconcile if store is not None else None
     tuned, naive = (duck["variants"][v]["joins_seconds"] for v in ("tuned", "naive"))
     agree = agreement(key, check, store, duck["variants"]["tuned"]["findings"])
     peak = max(r["peak_rss_bytes"] for r in clock.rows)
@@ -246,7 +254,7 @@ def summarise(*, key: dict[str, Any], made: bool, generated: float, clock: Clock
     targets = {"reconcile_vs_duckdb": {"value": ratios["reconcile_vs_duckdb_tuned"],
                                        "limit": TARGETS["reconcile_vs_duckdb"]}}
     scale = key["projects"] / 1000  # what was measured, whatever was asked
-    if scale == 1:
+    if scale == 1 and end_to_end is not None:
         targets["city_end_to_end_seconds"] = {"value": end_to_end, "limit": TARGETS["city_end_to_end_seconds"]}
     if scale >= 10:
         targets["province_peak_rss_gib"] = {"value": peak / 2**30, "limit": TARGETS["province_peak_rss_gib"]}
@@ -262,7 +270,8 @@ def summarise(*, key: dict[str, Any], made: bool, generated: float, clock: Clock
                                                                    "generate_seconds": round(generated, 2)},
         "stages": clock.rows,
         "engine": {"check_seconds": round(sum(v for k, v in sec.items() if k.startswith("check.")), 3),
-                   "end_to_end_seconds": round(end_to_end, 3), "store_reconcile_seconds": round(store_reconcile, 3),
+                   "end_to_end_seconds": None if end_to_end is None else round(end_to_end, 3),
+                   "store_reconcile_seconds": round(store_reconcile, 3),
                    "files_not_stored": failed, "peak_rss_bytes": peak,
                    "process_max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024},
         "duckdb": duck, "ratios": {k: round(v, 2) for k, v in ratios.items()}, "targets": targets,
@@ -282,12 +291,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="server where a fresh database is created (and dropped) for the run")
     parser.add_argument("--repeat", type=int, default=3, help="repeats of the DuckDB joins (median)")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--no-store", action="store_true",
+                        help="leave out the store stages: the engine in memory against DuckDB only")
     args = parser.parse_args(argv)
     tag = f"p{args.projects}" if args.projects is not None else f"s{args.scale:g}"
     data = args.data or Path("bench/out") / f"city-{tag}-seed{args.seed}"
     out = args.out or Path("bench/out") / f"city-{tag}-{args.db}.json"
     result = run(scale=args.scale, db=args.db, data=data, projects=args.projects, seed=args.seed, pg_url=args.pg_url,
-                 repeat=args.repeat, keep_db=args.keep_db)
+                 repeat=args.repeat, keep_db=args.keep_db, store=not args.no_store)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     from bench.city_report import render

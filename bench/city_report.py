@@ -27,8 +27,9 @@ def render(result: dict[str, Any], console: Console | None = None) -> None:
         stages.add_row(r["name"], f"{r['seconds']:.2f}", _gib(r["peak_rss_bytes"]), r["note"])
     e = result["engine"]
     stages.add_row("[bold]check total[/]", f"{e['check_seconds']:.2f}", "", "read + resolve + validate + reconcile")
-    stages.add_row("[bold]end to end (store)[/]", f"{e['end_to_end_seconds']:.2f}", _gib(e["peak_rss_bytes"]),
-                   "ingest + store reconcile")
+    if e["end_to_end_seconds"] is not None:
+        stages.add_row("[bold]end to end (store)[/]", f"{e['end_to_end_seconds']:.2f}", _gib(e["peak_rss_bytes"]),
+                       "ingest + store reconcile")
     console.print(stages)
 
     duck = result["duckdb"]

@@ -75,3 +75,14 @@ def test_a_folder_of_another_city_is_refused(tiny_city: tuple[Path, dict[str, An
     folder, key = tiny_city
     with pytest.raises(SystemExit, match="holds another city"):
         run(scale=1, db="sqlite", data=folder, projects=6, seed=key["seed"])
+
+
+def test_without_the_store_the_engine_is_still_compared_with_duckdb(tiny_city: tuple[Path, dict[str, Any]]) -> None:
+    folder, key = tiny_city
+    result = run(scale=1, db="sqlite", data=folder, projects=5, seed=key["seed"], repeat=1, store=False)
+    assert [s["name"] for s in result["stages"]] == CHECK_STAGES
+    assert result["engine"]["end_to_end_seconds"] is None and result["params"]["db"] == "none"
+    # XP-DOUBLE-ATTENDANCE is store-only: without the store only the key and DuckDB speak for it
+    assert set(result["agreement"]) == set(RULES)
+    assert set(result["agreement"]["XP-DOUBLE-ATTENDANCE"]) == {"key", "duckdb", "equal"}
+    assert all("store" not in a and a["equal"] for a in result["agreement"].values())
