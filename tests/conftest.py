@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 # The database fixtures (both backends) serve every test folder: store, pipeline, warnings, API.
-from db_fixtures import (  # noqa: F401  (pytest finds fixtures by name in this module)
+from tests.db_fixtures import (  # noqa: F401  (pytest finds fixtures by name in this module)
     _pg_module_url,
     _sqlite_template,
     db_url,

@@ -4,10 +4,10 @@ supersedes and keeps the history; a bank pushes only its own feeds and reads onl
 from __future__ import annotations
 
 import pytest
-from conftest import ROLES, World, feed_file
 from sqlalchemy import select
 
 from four_real.store.models import BankFeed
+from tests.api.conftest import ROLES, World, feed_file
 
 
 def push(world: World, who: str, data: bytes, *, correction: bool = False):  # type: ignore[no-untyped-def]

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from conftest import issue_tokens, seed, seed_oversight
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from api.main import create_app
 from fixtures.data import ProjectData
 from four_real.store.db import make_engine
+from tests.api.conftest import issue_tokens, seed, seed_oversight
 
 # What the acceptance asks: no server error, and every response as documented (status, media type, headers,
 # body). Left out: schemathesis' opinions on requests (unknown query parameters are ignored, as HTTP allows;

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import (
+
+from tests.api.conftest import (
     CARD,
     GRADED_ON,
     GRADES_AS_OF,

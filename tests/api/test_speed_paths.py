@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from conftest import PROJECTS, World
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -17,6 +16,7 @@ from api.models import Figures, ProjectListItem, ProjectsPublic
 from four_real.access import revoke_token
 from four_real.store.db import session_scope
 from four_real.store.models.access import ApiToken
+from tests.api.conftest import PROJECTS, World
 
 
 def test_the_listing_carries_exactly_the_public_fields(world: World) -> None:

@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROLES, World, feed_file, project_csv, roster_csv
+
+from tests.api.conftest import ROLES, World, feed_file, project_csv, roster_csv
 
 
 def upload(world: World, who: str | None, code: str, name: str, data: bytes, **form: str):  # type: ignore[no-untyped-def]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import PROJECTS, ROLES, World
 from sqlalchemy import insert, select
 
 from four_real.store.db import session_scope
 from four_real.store.models import ReconciliationRun
 from four_real.store.models.warnings import WageWarning
+from tests.api.conftest import PROJECTS, ROLES, World
 
 VISIBLE = {"labor_manager": {"P-H1"}, "housing": {"P-H1", "P-H2"}, "housing_town_a": {"P-H1"}, "hr": set(PROJECTS),
            "bank": None, "admin": None}

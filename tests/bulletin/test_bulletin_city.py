@@ -11,12 +11,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import MONTH, CityStore, open_page
 from sqlalchemy import Engine, text
 
 from four_real.bulletin import write_bulletin
 from four_real.bulletin.labels import money
 from four_real.bulletin.xlsx import SHEETS
+from tests.bulletin.conftest import MONTH, CityStore, open_page
 
 LIVE = ("open", "acknowledged")
 

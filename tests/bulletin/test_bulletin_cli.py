@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import plant
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
+
+from tests.bulletin.conftest import plant
 
 PROJECTS = [{"code": "A", "name": "甲工程", "sector": "housing", "township": "吴宁街道", "contractor": "甲建设"}]
 

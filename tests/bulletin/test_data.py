@@ -7,10 +7,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import plant
 from sqlalchemy import Engine
 
 from four_real.bulletin.data import NoFigures, gather, level_of, trend_window, weighted_index
+from tests.bulletin.conftest import plant
 
 
 def _projects(*specs: tuple[str, str, str]) -> list[dict[str, object]]:

@@ -12,11 +12,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import open_page, plant
 from sqlalchemy import Engine
 
 from four_real.bulletin import sources, write_bulletin
 from four_real.bulletin.xlsx import NO_SOURCE, SHEETS
+from tests.bulletin.conftest import open_page, plant
 
 PROJECTS = [{"code": "A", "name": "甲工程", "sector": "housing", "township": "吴宁街道", "contractor": "甲建设"},
             {"code": "B", "name": "乙工程", "sector": "water", "township": "横店镇", "contractor": "乙建设"}]

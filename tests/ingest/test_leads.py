@@ -13,7 +13,7 @@ from ingest.errors import UnknownKindError
 from ingest.leads import LEAD_COLUMNS, read_leads
 
 if TYPE_CHECKING:
-    from conftest import Files
+    from tests.ingest.conftest import Files
 
 LOCAL = ["线索编号", "线索来源", "受理日期", "投诉人", "身份证号", "被投诉单位", "统一社会信用代码", "项目编号",
          "诉求金额（元）", "办理状态", "办结日期", "属地"]

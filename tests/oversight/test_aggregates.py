@@ -17,7 +17,7 @@ from four_real.oversight.aggregates import (
 from four_real.store.db import session_scope
 
 if TYPE_CHECKING:
-    from conftest import Store
+    from tests.oversight.conftest import Store
 
 
 def _town(store: Store, month: str | None = "2025-03") -> dict:

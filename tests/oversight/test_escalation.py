@@ -14,7 +14,7 @@ from four_real.store.db import session_scope
 AS_OF = dt.date(2025, 12, 20)
 
 if TYPE_CHECKING:
-    from conftest import Store
+    from tests.oversight.conftest import Store
 
 
 @pytest.mark.parametrize(("months", "step"), [(0, None), (1, "reminder"), (2, "interview"), (3, "full_check"),

@@ -23,7 +23,7 @@ from four_real.store.db import session_scope
 D = dt.date(2025, 7, 1)  # a regular regrade: the window is 2025-01 … 2025-06
 
 if TYPE_CHECKING:
-    from conftest import Store
+    from tests.oversight.conftest import Store
 
 
 def _verdict(name: str, value: object) -> str:

@@ -19,7 +19,7 @@ from ingest.leads import read_leads
 AS_OF = dt.date(2025, 6, 30)
 
 if TYPE_CHECKING:
-    from conftest import Store
+    from tests.oversight.conftest import Store
 
 
 def _table(engine: Engine, as_of: dt.date = AS_OF) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import Store
+    from tests.oversight.conftest import Store
 
 
 from fixtures.leads import LeadsKey

@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
-from test_load import builders, store_frames
 
 from fixtures.answer_key import AnswerKey
 from fixtures.make import make
@@ -18,6 +17,7 @@ from four_real.store.db import session_scope
 from four_real.store.ingest import ingest_paths
 from four_real.store.models import Finding, ProjectMonth, ReconciliationRun
 from four_real.store.reconcile import reconcile_store
+from tests.store.test_load import builders, store_frames
 from validators.catalogue import RULES
 from validators.figures import FIGURE_COLUMNS
 

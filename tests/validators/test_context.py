@@ -7,8 +7,8 @@ import datetime as dt
 import chinese_calendar
 import pandas as pd
 import pytest
-from conftest import build_context, clean_month, combine, make_card, make_id
 
+from tests.validators.conftest import build_context, clean_month, combine, make_card, make_id
 from validators.config import RuleConfig
 from validators.minimum_wage import MinimumWageUnknownError, monthly_minimum
 from validators.rules.context import div_half_up, month_of, shift_month

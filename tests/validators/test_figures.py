@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import build_context, clean_month
 
+from tests.validators.conftest import build_context, clean_month
 from validators.config import RuleConfig
 from validators.dataset import Dataset
 from validators.figures import FIGURE_COLUMNS, compute_figures, risk_score

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import clean_month, combine, run_rules
+
+from tests.validators.conftest import clean_month, combine, run_rules
 
 COLUMNS = ["rule", "project", "month", "worker_id", "amount"]
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import bad_luhn, clean_month, combine, make_card, run_rules
 from stdnum import luhn
 
+from tests.validators.conftest import bad_luhn, clean_month, combine, make_card, run_rules
 from validators.rules.real_card import luhn_valid
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import clean_month, make_id, of_rule, run_rules
 
+from tests.validators.conftest import clean_month, make_id, of_rule, run_rules
 from validators.config import RuleConfig
 from validators.rules.real_name import RULES
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import CleanMonth, clean_month, of_rule, run_rules
 
+from tests.validators.conftest import CleanMonth, clean_month, of_rule, run_rules
 from validators.config import RuleConfig
 from validators.rules.real_time import RULES
 

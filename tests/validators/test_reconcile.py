@@ -6,8 +6,8 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from conftest import clean_month, combine, run_rules
 
+from tests.validators.conftest import clean_month, combine, run_rules
 from validators import reconcile as reconcile_module
 from validators.catalogue import CHECK_RULES, RULES
 from validators.config import RuleConfig

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import CleanMonth, build_context, clean_month, combine, of_rule
 
+from tests.validators.conftest import CleanMonth, build_context, clean_month, combine, of_rule
 from validators.catalogue import RULES
 from validators.rules.store_only import (
     ARRIVAL_COLUMNS,

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import clean_month, combine, run_rules
 
+from tests.validators.conftest import clean_month, combine, run_rules
 from validators.config import RuleConfig
 
 AS_OF = dt.date(2025, 4, 20)
