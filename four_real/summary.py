@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from four_real.store.models import Finding, Project, ProjectMonth
+from validators.figures import group_index_tenths, index_tenths
 
 SECTOR_ORDER = ("housing", "transport", "water")
 LEVELS = ("red", "yellow", "green")
@@ -99,7 +100,7 @@ def _project_months(engine: Engine, months: Sequence[str] | None) -> pd.DataFram
     for col in ("sector", "township"):
         frame[col] = frame[col].fillna(UNKNOWN).astype("str")
     frame["rank"] = frame["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS) - 1)
-    frame["weighted"] = frame["anxin_index"] * frame["payable"]
+    frame["weighted"] = index_tenths(frame["anxin_index"]) * frame["payable"].to_numpy()
     return frame
 
 
@@ -123,7 +124,7 @@ def _per_project(pm: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
         paid=("paid", "sum"), unpaid=("unpaid", "sum"), underpaid=("underpaid", "sum"),
         weighted=("weighted", "sum"), rank=("rank", "min"), risk_score=("risk_score", "max"))
     per["level"] = per["rank"].map(dict(enumerate(LEVELS))).astype("str")
-    per["anxin_index"] = [_weighted(w, p) for w, p in zip(per["weighted"], per["payable"], strict=True)]
+    per["anxin_index"] = group_index_tenths(per["weighted"], per["payable"]) / 10
     counts = findings.groupby("project_code")["n"].sum()
     per["findings"] = counts.reindex(per.index, fill_value=0).astype("int64")
     return per.reset_index()
@@ -135,13 +136,13 @@ def _by(per: pd.DataFrame, col: str) -> pd.DataFrame:
     out = g.agg(projects=("project_code", "size"), workers=("workers", "sum"), payable=("payable", "sum"),
                 paid=("paid", "sum"), unpaid=("unpaid", "sum"), underpaid=("underpaid", "sum"),
                 weighted=("weighted", "sum"), findings=("findings", "sum"))
-    out["anxin_index"] = [_weighted(w, p) for w, p in zip(out["weighted"], out["payable"], strict=True)]
+    out["anxin_index"] = group_index_tenths(out["weighted"], out["payable"]) / 10
     levels = pd.crosstab(per[col], per["level"]).reindex(index=out.index, columns=list(LEVELS), fill_value=0)
     out = out.join(levels.astype("int64"))
     out.index.name = col
     return out[GROUP_COLUMNS]
 
 
-def _weighted(weighted: float, payable: float) -> float:
-    """Σ index × owed ÷ Σ owed to one decimal; 100 when nothing is owed (nothing can be late)."""
-    return round(float(weighted) / float(payable), 1) if payable > 0 else 100.0
+def _weighted(weighted: int, payable: int) -> float:
+    """Σ index × owed ÷ Σ owed to one decimal (:func:`validators.figures.group_index_tenths`)."""
+    return float(group_index_tenths([weighted], [payable])[0]) / 10

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from validators.catalogue import SEVERITY_ORDER
+from validators.config import RuleConfig
 from validators.due import due_date
 from validators.rules.context import PM, Context, div_half_up, iso
 
@@ -53,6 +54,32 @@ def anxin_tenths(covered: np.ndarray, owed: np.ndarray, pending: np.ndarray,
     return np.maximum(share - penalty_tenths, 0)
 
 
+def index_tenths(index: pd.Series | np.ndarray) -> np.ndarray:
+    """A recorded 安薪指数 (a float to one decimal) back in the integer tenths it was computed in."""
+    return np.rint(np.asarray(index, dtype="float64") * 10).astype("int64")
+
+
+def group_index_tenths(weighted_tenths: pd.Series | np.ndarray, payable: pd.Series | np.ndarray) -> np.ndarray:
+    """The 安薪指数 of groups of project-months (a township, a sector, an enterprise, the city), in tenths.
+
+    ``rules.md`` "Indices": the owed-weighted mean Σ(index × payable) ÷ Σ payable, 100 when nothing is owed
+    (nothing can be late). ``weighted_tenths`` is Σ(index in tenths × payable in fen) per group; integer
+    division rounding half up keeps a group at exactly 95.0 from reading 94.99999. Every report that
+    shows a group's index (the city summary, the aggregates, the bulletin) computes it here.
+    """
+    w = np.asarray(weighted_tenths, dtype="int64")
+    p = np.asarray(payable, dtype="int64")
+    return np.where(p > 0, div_half_up(w, np.where(p > 0, p, 1)), 1000)
+
+
+def levels(tenths: np.ndarray, critical: np.ndarray, high: np.ndarray, config: RuleConfig) -> np.ndarray:
+    """rules.md "level", on the index in integer tenths: red below 80 or with a critical finding, yellow
+    below 95 or with a high finding, green otherwise (thresholds from the config)."""
+    red = (tenths < round(config.level_red_below * 10)) | (np.asarray(critical) > 0)
+    yellow = (tenths < round(config.level_yellow_below * 10)) | (np.asarray(high) > 0)
+    return np.where(red, "red", np.where(yellow, "yellow", "green"))
+
+
 def compute_figures(ctx: Context, findings: pd.DataFrame) -> pd.DataFrame:
     cfg = ctx.config
     wm = ctx.worker_months
@@ -74,10 +101,8 @@ def compute_figures(ctx: Context, findings: pd.DataFrame) -> pd.DataFrame:
     tenths = anxin_tenths(out["covered"].to_numpy(), out["payable"].to_numpy(),
                           out["status"].eq("pending").to_numpy(), np.rint(penalty * 10).astype("int64"))
     out["anxin_index"] = tenths / 10
-    red = (tenths < round(cfg.level_red_below * 10)) | (out["critical"] > 0)
-    yellow = (tenths < round(cfg.level_yellow_below * 10)) | (out["high"] > 0)
-    out["level"] = pd.Series(np.where(red, "red", np.where(yellow, "yellow", "green")), index=out.index,
-                             dtype="str")
+    out["level"] = pd.Series(levels(tenths, out["critical"].to_numpy(), out["high"].to_numpy(), cfg),
+                             index=out.index, dtype="str")
     out["risk_score"] = risk_score(out["unpaid"].to_numpy(), out["payable"].to_numpy(),
                                    out[[f"rules_{s}" for s in SEVERITY_ORDER]].rename(
                                        columns=lambda c: c[len("rules_"):]),

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -41,6 +40,7 @@ from four_real.bulletin.sources import (
 from four_real.store.models import Finding, Project, ProjectMonth
 from validators.catalogue import RULES, SEVERITY_ORDER
 from validators.config import RuleConfig
+from validators.figures import group_index_tenths, index_tenths, levels
 
 TREND_MONTHS = 6
 TOP = 10
@@ -113,25 +113,18 @@ def trend_window(month: str, n: int = TREND_MONTHS) -> list[str]:
 
 
 def weighted_index(weighted_tenths: int, payable: int) -> float:
-    """Σ(index in tenths × payable) ÷ Σ payable, as an index to one decimal, half up; 100 when nothing is
-    owed. Integer arithmetic throughout, so a group at exactly 95.0 is never 94.99999."""
-    if payable <= 0:
-        return 100.0
-    return float((Decimal(int(weighted_tenths)) / (10 * int(payable))).quantize(Decimal("0.1"),
-                                                                               rounding=ROUND_HALF_UP))
+    """A group's index to one decimal from Σ(index in tenths × payable) and Σ payable
+    (:func:`validators.figures.group_index_tenths`)."""
+    return float(group_index_tenths([weighted_tenths], [payable])[0]) / 10
 
 
 def _indices(weighted: pd.Series, payable: pd.Series) -> list[float]:
-    return [weighted_index(w, p) for w, p in zip(weighted.tolist(), payable.tolist(), strict=True)]
+    return (group_index_tenths(weighted, payable) / 10).tolist()
 
 
 def level_of(index: float, critical: int = 0, high: int = 0, config: RuleConfig | None = None) -> str:
     """A group's level by the project-month rule (rules.md "Indices"), on the index in integer tenths."""
-    cfg = config or RuleConfig()
-    tenths = round(index * 10)
-    if tenths < round(cfg.level_red_below * 10) or critical > 0:
-        return "red"
-    return "yellow" if tenths < round(cfg.level_yellow_below * 10) or high > 0 else "green"
+    return str(levels(index_tenths([index]), [critical], [high], config or RuleConfig())[0])
 
 
 def gather(engine: Engine, *, month: str, as_of: dt.date | None = None) -> Bulletin:
@@ -180,7 +173,7 @@ def _project_months(engine: Engine, months: list[str]) -> pd.DataFrame:
         frame[col] = frame[col].fillna(UNKNOWN).astype("str")
     # index × payable in integer tenths: the index is recorded to a tenth (validators.figures), and the
     # product stays far inside int64 (1000 × a billion yuan in fen)
-    frame["weighted"] = (frame["anxin_index"] * 10).round().astype("int64") * frame["payable"]
+    frame["weighted"] = index_tenths(frame["anxin_index"]) * frame["payable"].to_numpy()
     return frame
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from four_real.store.models import DataVersion, Enterprise, PayrollLine, Project, ProjectMonth
 from validators.config import RuleConfig
-from validators.figures import anxin_tenths
+from validators.figures import anxin_tenths, group_index_tenths, index_tenths, levels
 
 __all__ = ["COLUMNS", "UNKNOWN", "by_enterprise", "by_month", "by_sector", "by_subcontractor", "by_township",
            "group_figures", "project_months"]
@@ -68,18 +68,15 @@ def group_figures(frame: pd.DataFrame, keys: list[str], config: RuleConfig | Non
                              "projects": pd.Series(dtype="int64"), "payable": pd.Series(dtype="int64"),
                              "unpaid": pd.Series(dtype="int64"), "anxin_index": pd.Series(dtype="float64"),
                              "level": pd.Series(dtype="str")})
-    work = frame.assign(weighted=frame["anxin_index"] * frame["payable"])
+    work = frame.assign(weighted=index_tenths(frame["anxin_index"]) * frame["payable"].to_numpy())
     out = (work.groupby(keys, sort=True, dropna=False)
            .agg(projects=("project_code", "nunique"), payable=("payable", "sum"), unpaid=("unpaid", "sum"),
                 weighted=("weighted", "sum"), critical=("critical", "sum"), high=("high", "sum"))
            .reset_index())
-    owed = out["payable"].to_numpy(dtype="float64")
-    index = np.where(owed > 0, out["weighted"].to_numpy(dtype="float64") / np.where(owed > 0, owed, 1), 100.0)
-    tenths = np.floor(index * 10 + 0.5).astype("int64")  # half up, as validators.figures rounds
+    tenths = group_index_tenths(out["weighted"], out["payable"])
     out["anxin_index"] = tenths / 10
-    red = (tenths < round(cfg.level_red_below * 10)) | (out["critical"].to_numpy() > 0)
-    yellow = (tenths < round(cfg.level_yellow_below * 10)) | (out["high"].to_numpy() > 0)
-    out["level"] = pd.Series(np.where(red, "red", np.where(yellow, "yellow", "green")), dtype="str")
+    out["level"] = pd.Series(levels(tenths, out["critical"].to_numpy(), out["high"].to_numpy(), cfg),
+                             dtype="str")
     for col in ("projects", "payable", "unpaid"):
         out[col] = out[col].astype("int64")
     return out[[*keys, *COLUMNS]]
