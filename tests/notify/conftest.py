@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -132,7 +131,3 @@ def utc(value: Any) -> dt.datetime:
     ts = pd.Timestamp(value)
     return (ts.tz_convert("UTC") if ts.tzinfo else ts.tz_localize("UTC")).to_pydatetime()
 
-
-# Test modules import these helpers as ``notify_tests``: "conftest" is ambiguous when pytest is given several
-# test folders at once (each has a conftest.py), this name is not.
-sys.modules["notify_tests"] = sys.modules[__name__]

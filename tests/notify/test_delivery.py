@@ -10,11 +10,10 @@ import random
 import socket
 import threading
 
-from notify_tests import SECRET, messages, queue, subscribe, utc
-
 from four_real.notify.delivery import RetryPolicy, body_of, deliver_due, due_count
 from four_real.notify.outbox import deactivate_webhook
 from four_real.store.db import session_scope
+from tests.notify.conftest import SECRET, messages, queue, subscribe, utc
 
 POLICY = RetryPolicy(base_seconds=30, factor=2, max_seconds=3600, jitter=0.5, max_attempts=10)
 

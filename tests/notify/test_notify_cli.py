@@ -6,7 +6,8 @@ import datetime as dt
 import json
 
 import pytest
-from notify_tests import messages, queue
+
+from tests.notify.conftest import messages, queue
 
 
 @pytest.fixture

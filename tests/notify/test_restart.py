@@ -9,10 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from notify_tests import messages, queue, subscribe
-
 from four_real.notify.delivery import RetryPolicy, _claim, deliver_due
 from four_real.store.db import make_engine
+from tests.notify.conftest import messages, queue, subscribe
 
 
 def test_a_new_process_delivers_what_an_earlier_one_queued(db_url, receiver_factory, tmp_path: Path):

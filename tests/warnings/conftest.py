@@ -5,9 +5,6 @@ transaction as ``reconcile_store`` does, and readers of warnings, events and the
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -23,28 +20,19 @@ from four_real.warnings.policy import WarningPolicy
 from four_real.warnings.sync import SyncSummary, sync_warnings
 from validators.catalogue import RULES
 
-TESTS = Path(__file__).resolve().parents[1]
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 def builders() -> ModuleType:
     """tests/validators/conftest.py: clean_month and friends."""
-    return _load("validators_test_builders", TESTS / "validators" / "conftest.py")
+    import tests.validators.conftest as module
+
+    return module
 
 
 def store_frames() -> Any:
     """tests/store/test_load.py's ``store_frames``: canonical frames into the store as one upload."""
-    builders()  # test_load loads it under this name too
-    return _load("store_test_load", TESTS / "store" / "test_load.py").store_frames
+    from tests.store.test_load import store_frames as frames
+
+    return frames
 
 
 def finding(rule: str, *, project: str = "P1", month: str = "2025-03", worker: str | None = "W1",
@@ -120,7 +108,3 @@ def city(engine: Engine) -> Engine:
 __all__ = ["Webhook", "add_projects", "add_webhook", "builders", "events", "finding", "outbox", "run",
            "store_frames", "warnings"]
 
-
-# Test modules import these helpers as ``warning_tests``: "conftest" is ambiguous when pytest is given several
-# test folders at once (each has a conftest.py), this name is not.
-sys.modules["warning_tests"] = sys.modules[__name__]

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from warning_tests import events, finding, outbox, run, warnings
 
 from four_real.store.db import session_scope
 from four_real.warnings import lifecycle
 from four_real.warnings.lifecycle import TransitionError, WarningError, WarningNotFound
+from tests.warnings.conftest import events, finding, outbox, run, warnings
 
 AT = dt.datetime(2025, 4, 21, 9, 30, tzinfo=dt.UTC)
 ACTIONS = {"ack": lifecycle.acknowledge, "resolve": lifecycle.resolve, "urge": lifecycle.urge,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from warning_tests import events, finding, outbox, run, warnings
 
 from four_real.store.db import session_scope
 from four_real.warnings import lifecycle
 from four_real.warnings.policy import WarningPolicy, is_overdue
 from four_real.warnings.queries import list_warnings, warning_counts
 from four_real.warnings.sync import mark_overdue
+from tests.warnings.conftest import events, finding, outbox, run, warnings
 
 RAISED = dt.date(2025, 4, 20)
 DEADLINES = [("critical", "CARD-UNPAID", dt.date(2025, 4, 23)), ("high", "RN-NO-CONTRACT", dt.date(2025, 4, 27))]

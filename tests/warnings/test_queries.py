@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from warning_tests import finding, run
 
 from four_real.store.db import session_scope
 from four_real.warnings import lifecycle
@@ -18,6 +17,7 @@ from four_real.warnings.queries import (
     warning_events,
     warnings_page,
 )
+from tests.warnings.conftest import finding, run
 
 RAISED = dt.date(2025, 4, 20)
 LATER = dt.date(2025, 4, 25)  # critical warnings (due 04-23) are overdue, high ones (04-27) not

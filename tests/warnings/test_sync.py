@@ -9,10 +9,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 from sqlalchemy import text
-from warning_tests import add_webhook, builders, events, finding, outbox, run, store_frames, warnings
 
 from four_real.store.db import session_scope
 from four_real.warnings import lifecycle
+from tests.warnings.conftest import add_webhook, builders, events, finding, outbox, run, store_frames, warnings
 
 APRIL_20 = dt.date(2025, 4, 20)
 

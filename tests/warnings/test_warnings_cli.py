@@ -7,7 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-from warning_tests import finding, run
+
+from tests.warnings.conftest import finding, run
 
 RAISED = dt.date(2025, 4, 20)
 

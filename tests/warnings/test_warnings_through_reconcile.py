@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from warning_tests import builders, events, outbox, store_frames, warnings
 
 from four_real.store.reconcile import reconcile_store
+from tests.warnings.conftest import builders, events, outbox, store_frames, warnings
 
 EARLY = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)  # files "arrive" early: no DATA-LATE noise
 
