@@ -161,17 +161,14 @@ def _oversight(engine: Engine, leads_dir: Path, *, seed: int, as_of: dt.date) ->
     enterprises graded as of the demo date, so grades, escalation and the bulletin have their inputs."""
     from fixtures.leads import make_leads
     from four_real.oversight.grading import grade_enterprises, store_grades
-    from four_real.oversight.leads import closure_by_township, import_leads
+    from four_real.oversight.leads import closure_by_township, contractor_projects, import_leads
     from four_real.store.db import session_scope
-    from four_real.store.models import Project
     from four_real.warnings.queries import warning_counts
     from ingest.leads import read_leads
 
-    p = Project.__table__  # type: ignore[attr-defined]
     with session_scope(engine) as session:
-        rows = session.execute(select(p.c.code, p.c.name, p.c.township, p.c.contractor, p.c.contractor_uscc)
-                               .where(p.c.contractor_uscc.is_not(None)).order_by(p.c.code)).mappings().all()
-    make_leads(leads_dir, seed=seed, projects=[dict(r) for r in rows], as_of=as_of, random_leads=30)
+        rows = contractor_projects(session)
+    make_leads(leads_dir, seed=seed, projects=rows, as_of=as_of, random_leads=30)
     with session_scope(engine) as session:
         for path in sorted(leads_dir.iterdir()):
             if path.suffix.lower() in (".csv", ".xlsx"):

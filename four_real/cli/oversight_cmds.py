@@ -179,25 +179,20 @@ def leads_fixture(
         day = parse_day(as_of)
         if out.exists() and any(out.iterdir()):
             raise UsageProblem(f"{out} 不是空文件夹 / {out} is not empty")
-        from sqlalchemy import select
-
         from fixtures.leads import make_leads
+        from four_real.oversight.leads import contractor_projects
         from four_real.store.db import session_scope
-        from four_real.store.models import Project
 
         engine = open_store()
         try:
             with session_scope(engine) as session:
-                p = Project.__table__  # type: ignore[attr-defined]
-                rows = session.execute(select(p.c.code, p.c.name, p.c.township, p.c.contractor,
-                                              p.c.contractor_uscc).where(p.c.contractor_uscc.is_not(None))
-                                       .order_by(p.c.code)).mappings().all()
+                rows = contractor_projects(session)
         finally:
             engine.dispose()
         if not rows:
             raise UsageProblem("库中没有带施工总承包单位的项目，请先导入项目信息 / the store has no project with a "
                                "contractor; ingest project files first")
-        key = make_leads(out, seed=seed, projects=[dict(r) for r in rows], as_of=day, random_leads=leads)
+        key = make_leads(out, seed=seed, projects=rows, as_of=day, random_leads=leads)
         typer.echo(pick(terminal_language(), f"已写入 {out}（{len(key.leads)} 条线索）",
                         f"wrote {out} ({len(key.leads)} leads)"))
 

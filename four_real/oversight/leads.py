@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,11 +33,11 @@ from stdnum.cn import uscc as uscc_mod
 
 from four_real.oversight.config import DEFAULT, OversightConfig
 from four_real.oversight.enterprises import fold_name, general_contractors, name_keys, subcontractors
-from four_real.store.models import Enterprise, utcnow
+from four_real.store.models import Enterprise, Project, utcnow
 from four_real.store.models.oversight import Lead
 
-__all__ = ["CLOSURE_COLUMNS", "LEAD_COLUMNS", "ImportSummary", "closure_by_township", "import_leads",
-           "lead_keys", "lead_table", "leads_frame", "link_leads", "relink"]
+__all__ = ["CLOSURE_COLUMNS", "LEAD_COLUMNS", "ImportSummary", "closure_by_township", "contractor_projects",
+           "import_leads", "lead_keys", "lead_table", "leads_frame", "link_leads", "relink"]
 
 LEAD_COLUMNS = ["lead_id", "source", "received_on", "deadline", "closed_on", "status", "overdue", "township",
                 "project_code", "enterprise_name", "amount_claimed"]
@@ -266,3 +267,12 @@ def closure_by_township(session: Session, as_of: dt.date, *, since: dt.date | No
         out[col] = out[col].astype("int64")
     out["closure_rate"] = (out["closed"] / out["leads"]).astype("float64")
     return out[CLOSURE_COLUMNS]
+
+
+def contractor_projects(session: Session) -> list[dict[str, Any]]:
+    """The projects whose general contractor is known (code, name, township, contractor, its USCC): what
+    lead exports name, and what the lead fixtures are written about."""
+    p = Project.__table__  # type: ignore[attr-defined]
+    rows = session.execute(select(p.c.code, p.c.name, p.c.township, p.c.contractor, p.c.contractor_uscc)
+                           .where(p.c.contractor_uscc.is_not(None)).order_by(p.c.code)).mappings().all()
+    return [dict(r) for r in rows]
