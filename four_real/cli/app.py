@@ -36,6 +36,12 @@ class UsageProblem(Exception):
     """A usage error found after parsing (bad month, no files): exit 2 with one sentence."""
 
 
+def check_format(fmt: str) -> None:
+    """``--format`` of every command that prints a report: table or json."""
+    if fmt not in ("table", "json"):
+        raise UsageProblem("--format 只能是 table 或 json / --format must be table or json")
+
+
 def fail(message_zh: str, message_en: str, code: int = 2) -> typer.Exit:
     lang = terminal_language()
     err.print(f"[red]{pick(lang, '错误', 'error')}:[/] {pick(lang, message_zh, message_en)}",
@@ -106,8 +112,7 @@ def check(
 ) -> None:
     """Check monthly files (roster, attendance, payroll, bank results, wage account) before uploading."""
     with user_errors():
-        if fmt not in ("table", "json"):
-            raise UsageProblem("--format 只能是 table 或 json / --format must be table or json")
+        check_format(fmt)
         if fail_on is not None and fail_on not in SEVERITIES:
             raise UsageProblem("--fail-on 只能是 low|medium|high|critical / --fail-on must be one of "
                                "low|medium|high|critical")

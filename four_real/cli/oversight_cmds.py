@@ -46,13 +46,6 @@ def register(app: typer.Typer) -> None:
     app.command("escalation")(escalation)
 
 
-def _format(fmt: str) -> None:
-    from four_real.cli.app import UsageProblem
-
-    if fmt not in ("table", "json"):
-        raise UsageProblem("--format 只能是 table 或 json / --format must be table or json")
-
-
 def _console() -> Any:
     from rich.console import Console
 
@@ -209,13 +202,13 @@ def leads_list(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """List leads with their deadlines (local 7 days, national 30) or the closure rate per township."""
-    from four_real.cli.app import parse_day, user_errors
+    from four_real.cli.app import check_format, parse_day, user_errors
     from four_real.i18n import terminal_language
     from four_real.oversight.leads import closure_by_township, lead_table
     from four_real.store.db import session_scope
 
     with user_errors():
-        _format(fmt)
+        check_format(fmt)
         day = parse_day(as_of)
         engine = open_store()
         try:
@@ -287,14 +280,14 @@ def grade(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Grade enterprises red/yellow/green from the six months before the date, with reasons and next inspection."""
-    from four_real.cli.app import UsageProblem, err, parse_day, user_errors
+    from four_real.cli.app import UsageProblem, check_format, err, parse_day, user_errors
     from four_real.i18n import pick, terminal_language
     from four_real.oversight.grading import grade_enterprises, half_year_date, store_grades
     from four_real.progress import stage_progress
     from four_real.store.db import session_scope
 
     with user_errors():
-        _format(fmt)
+        check_format(fmt)
         if now and as_of is not None:
             raise UsageProblem("--now 与 --as-of 不能同时使用 / give --now or --as-of, not both")
         day = dt.date.today() if now else parse_day(as_of)
@@ -379,13 +372,13 @@ def escalation(
     Months with arrears or leads in the last twelve: 1 → reminder, 2 → on-site interview, 3+ → full
     employment check.
     """
-    from four_real.cli.app import UsageProblem, parse_day, user_errors
+    from four_real.cli.app import UsageProblem, check_format, parse_day, user_errors
     from four_real.i18n import terminal_language
     from four_real.oversight.escalation import STEP_NAMES, escalation_list
     from four_real.store.db import session_scope
 
     with user_errors():
-        _format(fmt)
+        check_format(fmt)
         if step is not None and step not in STEP_NAMES:
             raise UsageProblem("--step 只能是 reminder、interview 或 full_check / --step must be reminder, "
                                "interview or full_check")

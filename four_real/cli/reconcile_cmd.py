@@ -89,14 +89,13 @@ def reconcile(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Reconcile the stored data of every project (or those named) and record findings and figures."""
-    from four_real.cli.app import UsageProblem, err, parse_day, parse_months, user_errors
+    from four_real.cli.app import check_format, err, parse_day, parse_months, user_errors
     from four_real.i18n import terminal_language
     from four_real.progress import stage_progress
     from four_real.store.reconcile import STAGES, reconcile_store
 
     with user_errors():
-        if fmt not in ("table", "json"):
-            raise UsageProblem("--format 只能是 table 或 json / --format must be table or json")
+        check_format(fmt)
         day = parse_day(as_of)
         months = parse_months(month)
         projects = sorted({p.strip() for item in project or [] for p in item.split(",") if p.strip()}) or None

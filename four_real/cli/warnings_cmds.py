@@ -93,11 +93,10 @@ def list_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """List warnings, most severe and nearest deadline first."""
-    from four_real.cli.app import UsageProblem, parse_day, parse_months, user_errors
+    from four_real.cli.app import check_format, parse_day, parse_months, user_errors
 
     with user_errors():
-        if fmt not in ("table", "json"):
-            raise UsageProblem("--format 只能是 table 或 json / --format must be table or json")
+        check_format(fmt)
         _choice(sector, SECTORS, "--sector")
         for s in status or []:
             _choice(s, STATUSES, "--status")
@@ -164,11 +163,10 @@ def show_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Show one warning and its audit trail (who did what, and when)."""
-    from four_real.cli.app import UsageProblem, parse_day, user_errors
+    from four_real.cli.app import UsageProblem, check_format, parse_day, user_errors
 
     with user_errors():
-        if fmt not in ("table", "json"):
-            raise UsageProblem("--format 只能是 table 或 json / --format must be table or json")
+        check_format(fmt)
         day = parse_day(as_of)
         from four_real.store.db import session_scope
         from four_real.warnings.queries import get_warning, warning_events
