@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from four_real.cli.store_engine import open_store
+from four_real.cli.store_engine import open_store, store_session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,14 +174,9 @@ def leads_fixture(
             raise UsageProblem(f"{out} 不是空文件夹 / {out} is not empty")
         from fixtures.leads import make_leads
         from four_real.oversight.leads import contractor_projects
-        from four_real.store.db import session_scope
 
-        engine = open_store()
-        try:
-            with session_scope(engine) as session:
-                rows = contractor_projects(session)
-        finally:
-            engine.dispose()
+        with store_session() as session:
+            rows = contractor_projects(session)
         if not rows:
             raise UsageProblem("库中没有带施工总承包单位的项目，请先导入项目信息 / the store has no project with a "
                                "contractor; ingest project files first")
@@ -205,17 +200,12 @@ def leads_list(
     from four_real.cli.app import check_format, parse_day, user_errors
     from four_real.i18n import terminal_language
     from four_real.oversight.leads import closure_by_township, lead_table
-    from four_real.store.db import session_scope
 
     with user_errors():
         check_format(fmt)
         day = parse_day(as_of)
-        engine = open_store()
-        try:
-            with session_scope(engine) as session:
-                frame = closure_by_township(session, day) if by_township else lead_table(session, day)
-        finally:
-            engine.dispose()
+        with store_session() as session:
+            frame = closure_by_township(session, day) if by_township else lead_table(session, day)
         if township is not None:
             frame = frame[frame["township"] == township]
         if overdue and not by_township:
@@ -375,7 +365,6 @@ def escalation(
     from four_real.cli.app import UsageProblem, check_format, parse_day, user_errors
     from four_real.i18n import terminal_language
     from four_real.oversight.escalation import STEP_NAMES, escalation_list
-    from four_real.store.db import session_scope
 
     with user_errors():
         check_format(fmt)
@@ -383,12 +372,8 @@ def escalation(
             raise UsageProblem("--step 只能是 reminder、interview 或 full_check / --step must be reminder, "
                                "interview or full_check")
         day = parse_day(as_of)
-        engine = open_store()
-        try:
-            with session_scope(engine) as session:
-                frame = escalation_list(session, day)
-        finally:
-            engine.dispose()
+        with store_session() as session:
+            frame = escalation_list(session, day)
         if step is not None:
             frame = frame[frame["step"] == step]
         lang = terminal_language()

@@ -94,18 +94,13 @@ def revoke(
     """Revoke a token at once (by its number or its prefix)."""
     from four_real.access import revoke_token
     from four_real.cli.app import UsageProblem, user_errors
-    from four_real.cli.store_engine import open_store
-    from four_real.store.db import session_scope
+    from four_real.cli.store_engine import store_session
 
     with user_errors():
         if (token_id is None) == (prefix is None):
             raise UsageProblem("请给出 --id 或 --prefix 之一 / give one of --id or --prefix")
-        engine = open_store()
-        try:
-            with session_scope(engine) as session:
-                n = revoke_token(session, token_id=token_id, prefix=prefix)
-        finally:
-            engine.dispose()
+        with store_session() as session:
+            n = revoke_token(session, token_id=token_id, prefix=prefix)
         if not n:
             raise UsageProblem("没有该有效令牌 / no active token matches")
         typer.echo(f"revoked {n} token(s) / 已吊销 {n} 个令牌")
@@ -118,26 +113,20 @@ def list_(
     """List tokens (number, prefix, role, scope, expiry); secrets are never shown again."""
     from four_real.access import list_tokens
     from four_real.cli.app import user_errors
-    from four_real.cli.store_engine import open_store
-    from four_real.store.db import session_scope
+    from four_real.cli.store_engine import store_session
 
-    with user_errors():
-        engine = open_store()
-        try:
-            with session_scope(engine) as session:
-                rows = list_tokens(session)
-                now = dt.datetime.now(dt.UTC)
-                for t in rows:
-                    expires = t.expires_at if t.expires_at is None or t.expires_at.tzinfo else t.expires_at.replace(
-                        tzinfo=dt.UTC)
-                    active = t.revoked_at is None and (expires is None or expires > now)
-                    if not active and not show_revoked:
-                        continue
-                    scope = ", ".join(x for x in (
-                        " ".join(t.projects), t.bank_code or "", " ".join(t.wage_accounts), t.sector or "",
-                        " ".join(t.townships)) if x)
-                    state = "active" if active else ("revoked" if t.revoked_at else "expired")
-                    typer.echo(f"#{t.id:<5} {t.prefix}…  {t.role:<16} {state:<8} "
-                               f"{expires.date().isoformat() if expires else 'never':<10}  {t.label}  [{scope}]")
-        finally:
-            engine.dispose()
+    with user_errors(), store_session() as session:
+        rows = list_tokens(session)
+        now = dt.datetime.now(dt.UTC)
+        for t in rows:
+            expires = t.expires_at if t.expires_at is None or t.expires_at.tzinfo else t.expires_at.replace(
+                tzinfo=dt.UTC)
+            active = t.revoked_at is None and (expires is None or expires > now)
+            if not active and not show_revoked:
+                continue
+            scope = ", ".join(x for x in (
+                " ".join(t.projects), t.bank_code or "", " ".join(t.wage_accounts), t.sector or "",
+                " ".join(t.townships)) if x)
+            state = "active" if active else ("revoked" if t.revoked_at else "expired")
+            typer.echo(f"#{t.id:<5} {t.prefix}…  {t.role:<16} {state:<8} "
+                       f"{expires.date().isoformat() if expires else 'never':<10}  {t.label}  [{scope}]")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from four_real.cli.store_engine import open_store
+from four_real.cli.store_engine import open_store, store_session
 
 if TYPE_CHECKING:
     pass
@@ -108,19 +108,14 @@ def history(
     """List every stored version of a project's data, with what each correction changed."""
     from four_real.cli.app import UsageProblem, user_errors
     from four_real.i18n import pick, terminal_language
-    from four_real.store.db import session_scope
     from four_real.store.history import version_history
     from four_real.store.slices import SLICED
 
     with user_errors():
         if kind is not None and kind not in SLICED:
             raise UsageProblem(f"未知的数据类型：{kind} / unknown kind: {kind} (use {', '.join(SLICED)})")
-        engine = open_store()
-        try:
-            with session_scope(engine) as session:
-                versions = version_history(session, project_code=project, kind=kind)
-        finally:
-            engine.dispose()
+        with store_session() as session:
+            versions = version_history(session, project_code=project, kind=kind)
         lang = terminal_language()
         if not versions:
             typer.echo(pick(lang, f"项目 {project} 没有已存数据", f"no stored data for project {project}"))

@@ -3,10 +3,13 @@ migrated to this code's schema, with the two failures a user can act on turned i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports this at start-up; sqlalchemy only when a store command runs
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
 
 def open_store() -> Engine:
@@ -27,3 +30,17 @@ def open_store() -> Engine:
         engine.dispose()
         raise UsageProblem(f"数据库版本与本程序不符 / {exc}") from None
     return engine
+
+
+@contextmanager
+def store_session() -> Iterator[Session]:
+    """The store opened for one transaction (committed when the block ends, rolled back if it raises),
+    the engine disposed afterwards: what most commands need."""
+    from four_real.store.db import session_scope
+
+    engine = open_store()
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
